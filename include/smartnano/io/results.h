@@ -1,0 +1,40 @@
+// Simulation outputs on disk: a tidy CSV (one row per subject and time, one column per output)
+// and a JSON summary beside it that records units, model, parameters with sources, solver
+// settings and statistics, versions, seed and wall time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "smartnano/model/model.h"
+#include "smartnano/simulation/subject_simulator.h"
+
+namespace smartnano::io {
+
+// Columns ID, TIME, EVID, then the model's outputs (and states when recorded). Numbers are
+// written with 10 significant digits. Written atomically.
+void write_results_csv(const std::string& path, const model::Model& model,
+                       const std::vector<simulation::SubjectResult>& results);
+
+struct RunInfo {
+  std::string command;       // the command line
+  std::string scenario;      // scenario file, or "built-in default"
+  std::string results_file;  // the CSV this summary describes
+  double wall_seconds = 0.0;
+  long long seed = 0;
+  nlohmann::json extra;  // anything the command adds (data set, regimen, ...)
+};
+
+// The summary as JSON (see docs/outputs.md for every key).
+nlohmann::json results_summary(const model::Model& model,
+                               const std::vector<double>& parameter_values,
+                               const simulation::SimulationOptions& options,
+                               const std::vector<simulation::SubjectResult>& results,
+                               const RunInfo& info);
+
+// Library and dependency versions, for summaries and `smartnano --version`.
+nlohmann::json versions();
+
+}  // namespace smartnano::io

@@ -1,0 +1,123 @@
+#include "smartnano/io/results.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <sundials/sundials_config.h>
+#include <yaml-cpp/yaml.h>
+
+#include "smartnano/io/atomic_file.h"
+#include "smartnano/version.h"
+
+namespace smartnano::io {
+
+namespace {
+std::string number(double v) {
+  if (std::isnan(v)) return "NA";
+  return fmt::format("{:.10g}", v);
+}
+}  // namespace
+
+void write_results_csv(const std::string& path, const model::Model& model,
+                       const std::vector<simulation::SubjectResult>& results) {
+  AtomicFile file(path);
+  std::ostream& out = file.stream();
+  out << "ID,TIME,EVID";
+  for (const auto& o : model.outputs()) out << ',' << o.name;
+  const bool with_states = !results.empty() && !results.front().states.empty();
+  if (with_states) {
+    for (const auto& s : model.states()) out << ',' << s.name;
+  }
+  out << '\n';
+  const std::size_t n_out = model.outputs().size(), n_states = model.states().size();
+  std::string line;
+  for (const auto& r : results) {
+    for (std::size_t row = 0; row < r.times.size(); ++row) {
+      line = fmt::format("{},{},{}", number(r.id), number(r.times[row]), r.evids[row]);
+      for (std::size_t k = 0; k < n_out; ++k) line += ',' + number(r.outputs[row * n_out + k]);
+      if (with_states) {
+        for (std::size_t k = 0; k < n_states; ++k) line += ',' + number(r.states[row * n_states + k]);
+      }
+      out << line << '\n';
+    }
+  }
+  file.commit();
+}
+
+nlohmann::json versions() {
+  return {{"smartnano", SMARTNANO_VERSION_STRING},
+          {"sundials", SUNDIALS_VERSION},
+          {"compiler", fmt::format("{} {}", "gcc", __VERSION__)},
+          {"fmt", FMT_VERSION}};
+}
+
+nlohmann::json results_summary(const model::Model& model,
+                               const std::vector<double>& parameter_values,
+                               const simulation::SimulationOptions& options,
+                               const std::vector<simulation::SubjectResult>& results,
+                               const RunInfo& info) {
+  using nlohmann::json;
+  json columns = json::array();
+  columns.push_back({{"name", "ID"}, {"unit", ""}, {"description", "subject identifier"}});
+  columns.push_back({{"name", "TIME"}, {"unit", model.time_unit().text}, {"description", "time"}});
+  columns.push_back({{"name", "EVID"}, {"unit", ""}, {"description", "NONMEM event type of the row"}});
+  for (const auto& o : model.outputs()) {
+    columns.push_back({{"name", o.name}, {"unit", o.unit.text}, {"description", o.description}});
+  }
+  if (!results.empty() && !results.front().states.empty()) {
+    for (const auto& s : model.states()) {
+      columns.push_back({{"name", s.name}, {"unit", s.unit.text}, {"description", s.description}});
+    }
+  }
+  json parameters = json::array();
+  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+    const auto& p = model.parameters()[i];
+    parameters.push_back({{"name", p.name},
+                          {"value", i < parameter_values.size() ? parameter_values[i] : p.value},
+                          {"default", p.value},
+                          {"unit", p.unit.text},
+                          {"source", p.source}});
+  }
+  solver::IntegratorStats total;
+  long ss_intervals = 0, failures = 0;
+  json failed = json::array();
+  for (const auto& r : results) {
+    total += r.stats;
+    ss_intervals += r.steady_state_intervals;
+    if (r.status != simulation::SubjectStatus::kSuccess) {
+      ++failures;
+      failed.push_back({{"id", r.id}, {"status", simulation::to_string(r.status)}, {"message", r.message}});
+    }
+  }
+  const auto& io = options.integrator;
+  return json{
+      {"command", info.command},
+      {"scenario", info.scenario},
+      {"results", info.results_file},
+      {"columns", columns},
+      {"model", {{"name", model.name()}, {"file", model.file()}, {"time_unit", model.time_unit().text}}},
+      {"parameters", parameters},
+      {"solver",
+       {{"method", "CVODES BDF, dense direct linear solver"},
+        {"jacobian", io.jacobian == solver::JacobianMode::kFiniteDifference ? "finite differences" : "analytic (symbolic)"},
+        {"relative_tolerance", io.relative_tolerance},
+        {"absolute_tolerance", io.absolute_tolerance},
+        {"max_steps", io.max_steps},
+        {"steady_state_relative_tolerance", options.steady_state_relative_tolerance},
+        {"steady_state_absolute_tolerance", options.steady_state_absolute_tolerance}}},
+      {"statistics",
+       {{"subjects", results.size()},
+        {"failed_subjects", failures},
+        {"steps", total.steps},
+        {"rhs_evaluations", total.rhs_evaluations},
+        {"jacobian_evaluations", total.jacobian_evaluations},
+        {"segments", total.segments},
+        {"steady_state_intervals", ss_intervals}}},
+      {"failures", failed},
+      {"versions", versions()},
+      {"seed", info.seed},
+      {"wall_seconds", info.wall_seconds},
+      {"extra", info.extra}};
+}
+
+}  // namespace smartnano::io

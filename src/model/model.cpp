@@ -1,0 +1,371 @@
+#include "smartnano/model/model.h"
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "model/model_compile.h"
+#include "model/unit_check.h"
+#include "model/yaml_input.h"
+
+namespace smartnano::model {
+
+using expr::NodePtr;
+
+// Builds a Model from a parsed model file: names, units, dependency order, compiled programs.
+class ModelBuilder {
+ public:
+  explicit ModelBuilder(const YamlInput& root) : root_(root) {}
+
+  std::shared_ptr<const Model> build() {
+    auto m = std::shared_ptr<Model>(new Model());
+    model_ = m.get();
+    root_.expect_keys({"model", "description", "time_unit", "parameters", "covariates", "states",
+                       "derived", "odes", "dosing", "outputs"});
+    model_->file_ = root_.file();
+    model_->name_ = root_["model"].as_string();
+    if (root_.has("description")) model_->description_ = root_["description"].as_string();
+    model_->time_unit_ = root_.has("time_unit") ? root_["time_unit"].as_unit()
+                                                : units::parse_unit("h");
+    if (!(model_->time_unit_.dimension == units::Dimension::time())) {
+      root_["time_unit"].fail(fmt::format("'{}' is not a unit of time", model_->time_unit_.text));
+    }
+    read_parameters();
+    read_covariates();
+    read_states();
+    read_derived();
+    read_odes();
+    read_dosing();
+    read_outputs();
+    compile_programs(*model_);
+    return m;
+  }
+
+ private:
+  // --- reading -------------------------------------------------------------------------
+  void claim_name(const std::string& name, const YamlInput& at) {
+    static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
+    if (!std::regex_match(name, kIdentifier)) {
+      at.fail(fmt::format("'{}' is not a valid name (letters, digits, _; not starting with a digit)",
+                          name));
+    }
+    if (name == "t") at.fail("'t' is reserved for time");
+    if (!defined_.insert(name).second) at.fail(fmt::format("'{}' is defined twice", name));
+  }
+
+  NodePtr parse_expression(const YamlInput& at) {
+    const std::string text = at.as_string();
+    try {
+      return expr::parse(text);
+    } catch (const expr::SyntaxError& e) {
+      SourceLocation where = at.where();
+      // A plain scalar's text starts at the node's column; quoted ones one later.
+      if (where.column > 0) where.column += e.column() - 1;
+      throw InputError(where, fmt::format("in expression '{}': {}", text, e.what()));
+    }
+  }
+
+  Annotated annotate(const NodePtr& node, const YamlInput& at) {
+    try {
+      return annotate_units(node, [this](const std::string& name) -> const units::Unit* {
+        auto it = units_.find(name);
+        return it == units_.end() ? nullptr : &it->second;
+      });
+    } catch (const std::invalid_argument& e) {
+      std::string message = e.what();
+      const std::string prefix = "undefined name '";
+      if (message.rfind(prefix, 0) == 0) {
+        const std::string name = message.substr(prefix.size(), message.size() - prefix.size() - 1);
+        std::vector<std::string> known(defined_.begin(), defined_.end());
+        message += did_you_mean(name, known);
+      }
+      at.fail(message);
+    }
+  }
+
+  NodePtr annotate_to(const YamlInput& at, const units::Unit& target, const std::string& what) {
+    const Annotated a = annotate(parse_expression(at), at);
+    try {
+      return convert_to(a, target, what);
+    } catch (const std::invalid_argument& e) {
+      at.fail(e.what());
+    }
+  }
+
+  void read_parameters() {
+    if (!root_.has("parameters")) return;
+    for (const auto& [name, entry] : root_["parameters"].entries()) {
+      claim_name(name, entry);
+      entry.expect_keys({"value", "unit", "description", "source", "range"});
+      ParameterSpec p;
+      p.name = name;
+      p.where = entry.where();
+      p.value = entry["value"].as_double();
+      p.unit = entry.has("unit") ? entry["unit"].as_unit() : units::Unit{};
+      if (entry.has("description")) p.description = entry["description"].as_string();
+      if (entry.has("source")) p.source = entry["source"].as_string();
+      if (entry.has("range")) {
+        const auto items = entry["range"].items();
+        if (items.size() != 2) entry["range"].fail("expected [low, high]");
+        p.range = std::make_pair(items[0].as_double(), items[1].as_double());
+        if (!(p.range->first <= p.range->second)) entry["range"].fail("low is above high");
+      }
+      units_[name] = p.unit;
+      model_->parameters_.push_back(std::move(p));
+    }
+  }
+
+  void read_covariates() {
+    if (!root_.has("covariates")) return;
+    for (const auto& [name, entry] : root_["covariates"].entries()) {
+      claim_name(name, entry);
+      entry.expect_keys({"unit", "default", "description"});
+      CovariateSpec c;
+      c.name = name;
+      c.where = entry.where();
+      c.unit = entry.has("unit") ? entry["unit"].as_unit() : units::Unit{};
+      if (entry.has("default")) c.default_value = entry["default"].as_double();
+      if (entry.has("description")) c.description = entry["description"].as_string();
+      units_[name] = c.unit;
+      model_->covariates_.push_back(std::move(c));
+    }
+  }
+
+  void read_states() {
+    const auto entries = root_["states"].entries();
+    if (entries.empty()) root_["states"].fail("a model needs at least one state");
+    for (const auto& [name, entry] : entries) {
+      claim_name(name, entry);
+      StateSpec s;
+      s.name = name;
+      s.where = entry.where();
+      if (entry.is_scalar()) {
+        s.unit = entry.as_unit();
+      } else {
+        entry.expect_keys({"unit", "initial", "description"});
+        s.unit = entry["unit"].as_unit();
+        if (entry.has("description")) s.description = entry["description"].as_string();
+      }
+      units_[name] = s.unit;
+      model_->states_.push_back(std::move(s));
+      state_entries_.push_back(entry);
+    }
+  }
+
+  void read_derived() {
+    if (!root_.has("derived")) return;
+    struct Pending {
+      std::string name;
+      YamlInput at;
+      NodePtr parsed;
+      std::optional<units::Unit> unit;
+    };
+    std::vector<Pending> pending;
+    for (const auto& [name, entry] : root_["derived"].entries()) {
+      claim_name(name, entry);
+      if (entry.is_scalar()) {
+        pending.push_back({name, entry, parse_expression(entry), std::nullopt});
+      } else {
+        entry.expect_keys({"expression", "unit", "description"});
+        pending.push_back({name, entry["expression"], parse_expression(entry["expression"]),
+                           entry.has("unit") ? std::optional(entry["unit"].as_unit())
+                                             : std::nullopt});
+      }
+    }
+    // Definition order does not matter: sort by dependency, report a cycle by its names.
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < pending.size(); ++i) index[pending[i].name] = i;
+    std::vector<int> mark(pending.size(), 0);  // 0 new, 1 visiting, 2 done
+    std::vector<std::string> stack;
+    std::function<void(std::size_t)> visit = [&](std::size_t i) {
+      if (mark[i] == 2) return;
+      if (mark[i] == 1) {
+        stack.push_back(pending[i].name);
+        pending[i].at.fail(fmt::format("derived quantities depend on each other in a cycle: {}",
+                                       fmt::join(stack, " -> ")));
+      }
+      mark[i] = 1;
+      stack.push_back(pending[i].name);
+      for (const auto& name : expr::referenced_names(pending[i].parsed)) {
+        if (auto it = index.find(name); it != index.end()) visit(it->second);
+      }
+      stack.pop_back();
+      mark[i] = 2;
+      Pending& p = pending[i];
+      Annotated a = annotate(p.parsed, p.at);
+      DerivedSpec d;
+      d.name = p.name;
+      d.where = p.at.where();
+      if (p.unit) {
+        try {
+          d.expression = convert_to(a, *p.unit, fmt::format("derived '{}'", p.name));
+        } catch (const std::invalid_argument& e) {
+          p.at.fail(e.what());
+        }
+        d.unit = *p.unit;
+      } else {
+        d.expression = a.node;
+        d.unit = a.unit;
+      }
+      for (const auto& name : expr::referenced_names(d.expression)) {
+        d.depends_on_state = d.depends_on_state || name == "t" || model_->state_index(name) >= 0 ||
+                             dynamic_.count(name) > 0;
+      }
+      if (d.depends_on_state) dynamic_.insert(d.name);
+      units_[d.name] = d.unit;
+      model_->derived_.push_back(std::move(d));
+    };
+    units_["t"] = model_->time_unit_;
+    for (std::size_t i = 0; i < pending.size(); ++i) visit(i);
+  }
+
+  void read_odes() {
+    units_["t"] = model_->time_unit_;
+    const YamlInput odes = root_["odes"];
+    std::vector<std::string> state_names;
+    for (const auto& s : model_->states_) state_names.push_back(s.name);
+    model_->odes_.assign(model_->states_.size(), nullptr);
+    for (const auto& [name, entry] : odes.entries()) {
+      const int i = model_->state_index(name);
+      if (i < 0) {
+        entry.fail(fmt::format("'{}' is not a state{}", name, did_you_mean(name, state_names)));
+      }
+      const units::Unit per_time = model_->states_[i].unit / model_->time_unit_;
+      model_->odes_[i] = annotate_to(entry, per_time, fmt::format("d{}/dt", name));
+    }
+    for (std::size_t i = 0; i < model_->states_.size(); ++i) {
+      if (!model_->odes_[i]) {
+        odes.fail(fmt::format("no equation for state '{}'", model_->states_[i].name));
+      }
+    }
+    for (std::size_t i = 0; i < model_->states_.size(); ++i) {
+      const YamlInput& entry = state_entries_[i];
+      StateSpec& s = model_->states_[i];
+      if (entry.is_map() && entry.has("initial")) {
+        s.initial = annotate_to(entry["initial"], s.unit, fmt::format("initial value of {}", s.name));
+        for (const auto& name : expr::referenced_names(s.initial)) {
+          if (name == "t" || model_->state_index(name) >= 0 || dynamic_.count(name) > 0) {
+            entry["initial"].fail(fmt::format("an initial value cannot depend on '{}'", name));
+          }
+        }
+      } else {
+        s.initial = expr::constant(0.0);
+      }
+    }
+  }
+
+  int state_named(const YamlInput& at) {
+    const std::string name = at.as_string();
+    const int i = model_->state_index(name);
+    if (i < 0) {
+      std::vector<std::string> names;
+      for (const auto& s : model_->states_) names.push_back(s.name);
+      at.fail(fmt::format("'{}' is not a state{}", name, did_you_mean(name, names)));
+    }
+    return i;
+  }
+
+  void read_dosing() {
+    model_->default_dose_state_ = 0;
+    if (!root_.has("dosing")) return;
+    const YamlInput dosing = root_["dosing"];
+    for (const auto& [key, entry] : dosing.entries()) {
+      if (key == "default") {
+        model_->default_dose_state_ = state_named(entry);
+        continue;
+      }
+      DoseTargetSpec d;
+      d.state = state_named(YamlInput(YAML::Node(key), entry.file(), entry.path()));
+      d.where = entry.where();
+      entry.expect_keys({"lag", "bioavailability", "rate", "duration"});
+      const units::Unit& amount = model_->states_[d.state].unit;
+      const units::Unit& time = model_->time_unit_;
+      if (entry.has("lag")) d.lag = annotate_to(entry["lag"], time, "a lag time");
+      if (entry.has("bioavailability")) {
+        d.bioavailability = annotate_to(entry["bioavailability"], units::Unit{}, "a bioavailability");
+      }
+      if (entry.has("rate")) d.rate = annotate_to(entry["rate"], amount / time, "an infusion rate");
+      if (entry.has("duration")) d.duration = annotate_to(entry["duration"], time, "a duration");
+      model_->dose_targets_.push_back(std::move(d));
+    }
+  }
+
+  void read_outputs() {
+    if (!root_.has("outputs")) return;
+    for (const auto& [name, entry] : root_["outputs"].entries()) {
+      claim_name(name, entry);
+      OutputSpec o;
+      o.name = name;
+      o.where = entry.where();
+      if (entry.is_scalar()) {
+        const Annotated a = annotate(parse_expression(entry), entry);
+        o.expression = a.node;
+        o.unit = a.unit;
+      } else {
+        entry.expect_keys({"expression", "unit", "description"});
+        if (entry.has("description")) o.description = entry["description"].as_string();
+        if (entry.has("unit")) {
+          o.unit = entry["unit"].as_unit();
+          o.expression = annotate_to(entry["expression"], o.unit, fmt::format("output '{}'", name));
+        } else {
+          const Annotated a = annotate(parse_expression(entry["expression"]), entry["expression"]);
+          o.expression = a.node;
+          o.unit = a.unit;
+        }
+      }
+      model_->outputs_.push_back(std::move(o));
+    }
+  }
+
+  const YamlInput& root_;
+  Model* model_ = nullptr;
+  std::set<std::string> defined_;
+  std::set<std::string> dynamic_;  // derived quantities that depend on states or t
+  std::map<std::string, units::Unit> units_;
+  std::vector<YamlInput> state_entries_;
+};
+
+// --- Model --------------------------------------------------------------------------------
+
+std::shared_ptr<const Model> Model::load_text(const std::string& yaml, const std::string& file) {
+  const YamlInput root = YamlInput::parse(yaml, file);
+  if (!root.is_map()) root.fail("a model file is a map with keys model, parameters, states, odes, ...");
+  return ModelBuilder(root).build();
+}
+
+std::shared_ptr<const Model> Model::load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the model file for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_text(text.str(), path);
+}
+
+namespace {
+template <class Specs>
+int find_by_name(const Specs& specs, std::string_view name) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+}  // namespace
+
+int Model::parameter_index(std::string_view name) const { return find_by_name(parameters_, name); }
+int Model::covariate_index(std::string_view name) const { return find_by_name(covariates_, name); }
+int Model::state_index(std::string_view name) const { return find_by_name(states_, name); }
+int Model::output_index(std::string_view name) const { return find_by_name(outputs_, name); }
+
+const DoseTargetSpec* Model::dose_target(int state) const {
+  for (const auto& d : dose_targets_) {
+    if (d.state == state) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace smartnano::model

@@ -1,0 +1,244 @@
+#include "smartnano/scenario/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "model/yaml_input.h"
+#include "scenario/default_scenario.h"
+#include "smartnano/events/dataset.h"
+#include "smartnano/simulation/dataset_binding.h"
+
+namespace smartnano::scenario {
+
+namespace fs = std::filesystem;
+using model::YamlInput;
+
+double mosteller_bsa_m2(double weight_kg, double height_cm) {
+  // Mosteller RD. Simplified calculation of body-surface area. N Engl J Med 1987;317:1098.
+  return std::sqrt(weight_kg * height_cm / 3600.0);
+}
+
+namespace {
+
+double quantity_in(const YamlInput& at, const units::Unit& unit, const std::string& what) {
+  const units::Quantity q = at.as_quantity();
+  if (q.unit.dimensionless() && q.unit.scale == 1.0 && !unit.dimensionless()) {
+    return q.value;  // a bare number is already in the expected unit
+  }
+  try {
+    return q.in(unit);
+  } catch (const units::UnitError& e) {
+    at.fail(fmt::format("{}: {}", what, e.what()));
+  }
+}
+
+std::string resolve(const std::string& path, const std::string& scenario_file) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  const fs::path base = fs::path(scenario_file).parent_path();
+  const fs::path candidate = base / path;
+  return fs::exists(candidate) || path.find('/') != std::string::npos || path.ends_with(".yaml") ||
+                 path.ends_with(".csv")
+             ? candidate.string()
+             : path;
+}
+
+void read_solver(const YamlInput& at, simulation::SimulationOptions& o) {
+  at.expect_keys({"relative_tolerance", "absolute_tolerance", "max_steps", "max_order", "max_step",
+                  "jacobian", "steady_state_relative_tolerance",
+                  "steady_state_absolute_tolerance", "steady_state_max_intervals",
+                  "record_states"});
+  auto& i = o.integrator;
+  if (at.has("relative_tolerance")) i.relative_tolerance = at["relative_tolerance"].as_double();
+  if (at.has("absolute_tolerance")) i.absolute_tolerance = at["absolute_tolerance"].as_double();
+  if (at.has("max_steps")) i.max_steps = at["max_steps"].as_integer();
+  if (at.has("max_order")) i.max_order = static_cast<int>(at["max_order"].as_integer());
+  if (at.has("max_step")) i.max_step = at["max_step"].as_double();
+  if (at.has("jacobian")) {
+    const std::string j = at["jacobian"].as_string();
+    const std::vector<std::string> allowed = {"auto", "analytic", "finite-difference"};
+    if (j == "auto") i.jacobian = solver::JacobianMode::kAuto;
+    else if (j == "analytic") i.jacobian = solver::JacobianMode::kAnalytic;
+    else if (j == "finite-difference") i.jacobian = solver::JacobianMode::kFiniteDifference;
+    else at["jacobian"].fail(fmt::format("'{}' is not one of auto, analytic, finite-difference{}", j, did_you_mean(j, allowed)));
+  }
+  if (at.has("steady_state_relative_tolerance")) {
+    o.steady_state_relative_tolerance = at["steady_state_relative_tolerance"].as_double();
+  }
+  if (at.has("steady_state_absolute_tolerance")) {
+    o.steady_state_absolute_tolerance = at["steady_state_absolute_tolerance"].as_double();
+  }
+  if (at.has("steady_state_max_intervals")) {
+    o.steady_state_max_intervals = static_cast<int>(at["steady_state_max_intervals"].as_integer());
+  }
+  if (at.has("record_states")) o.record_states = at["record_states"].node().as<bool>(false);
+  const auto problems = o.validate();
+  if (!problems.empty()) at.fail(problems.front());
+}
+
+std::vector<double> observation_times(const YamlInput& at, const units::Unit& time_unit) {
+  std::vector<double> times;
+  if (at.is_sequence()) {
+    for (const auto& item : at.items()) times.push_back(quantity_in(item, time_unit, "time"));
+  } else {
+    at.expect_keys({"from", "to", "every", "times"});
+    if (at.has("times")) return observation_times(at["times"], time_unit);
+    const double from = at.has("from") ? quantity_in(at["from"], time_unit, "from") : 0.0;
+    const double to = quantity_in(at["to"], time_unit, "to");
+    const double every = quantity_in(at["every"], time_unit, "every");
+    if (!(every > 0)) at["every"].fail("must be > 0");
+    if (!(to >= from)) at["to"].fail("must not be before 'from'");
+    const long n = static_cast<long>(std::floor((to - from) / every * (1 + 1e-12)));
+    if (n > 10'000'000) at.fail("more than 10 million observation times");
+    for (long k = 0; k <= n; ++k) times.push_back(from + k * every);
+  }
+  for (std::size_t k = 1; k < times.size(); ++k) {
+    if (times[k] < times[k - 1]) at.fail("observation times must not decrease");
+  }
+  return times;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
+  const YamlInput root = YamlInput::parse(yaml, file);
+  if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
+  root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
+                    "dosing", "data", "observe", "solver"});
+  Scenario s;
+  s.file = file;
+  s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
+  if (root.has("description")) s.description = root["description"].as_string();
+  try {
+    s.model = model::load_model(resolve(root["model"].as_string(), file));
+  } catch (const InputError& e) {
+    if (!e.where().file.empty()) throw;
+    throw InputError(root["model"].where(), e.message());
+  }
+  const model::Model& m = *s.model;
+  for (const auto& p : m.parameters()) s.parameters.push_back(p.value);
+  if (root.has("parameters")) {
+    std::vector<std::string> names;
+    for (const auto& p : m.parameters()) names.push_back(p.name);
+    for (const auto& [name, value] : root["parameters"].entries()) {
+      const int i = m.parameter_index(name);
+      if (i < 0) {
+        value.fail(fmt::format("model '{}' has no parameter '{}'{}", m.name(), name,
+                               did_you_mean(name, names)));
+      }
+      s.parameters[i] = quantity_in(value, m.parameters()[i].unit, "parameter " + name);
+    }
+  }
+  std::vector<double> covariates;
+  for (const auto& c : m.covariates()) covariates.push_back(c.default_value.value_or(NAN));
+  if (root.has("covariates")) {
+    std::vector<std::string> names;
+    for (const auto& c : m.covariates()) names.push_back(c.name);
+    for (const auto& [name, value] : root["covariates"].entries()) {
+      const int i = m.covariate_index(name);
+      if (i < 0) {
+        value.fail(fmt::format("model '{}' has no covariate '{}'{}", m.name(), name, did_you_mean(name, names)));
+      }
+      covariates[i] = quantity_in(value, m.covariates()[i].unit, "covariate " + name);
+    }
+  }
+  if (root.has("subject")) {
+    const YamlInput subject = root["subject"];
+    subject.expect_keys({"weight", "height", "bsa"});
+    if (subject.has("weight")) s.body.weight_kg = quantity_in(subject["weight"], units::parse_unit("kg"), "weight");
+    if (subject.has("bsa")) {
+      s.body.bsa_m2 = quantity_in(subject["bsa"], units::parse_unit("m2"), "bsa");
+    } else if (subject.has("height") && subject.has("weight")) {
+      s.body.bsa_m2 = mosteller_bsa_m2(s.body.weight_kg,
+                                       quantity_in(subject["height"], units::parse_unit("cm"), "height"));
+    }
+    if (s.body.weight_kg < 0 || s.body.bsa_m2 < 0) subject.fail("body size must be positive");
+  }
+  if (root.has("solver")) read_solver(root["solver"], s.options);
+
+  if (root.has("data")) {
+    if (root.has("dosing") || root.has("observe")) {
+      root["data"].fail("give either a data set or dosing and observe, not both");
+    }
+    s.data_file = resolve(root["data"].as_string(), file);
+    try {
+      s.subjects = simulation::bind_dataset(events::read_nonmem_csv(s.data_file), m);
+    } catch (const InputError& e) {
+      if (e.where().line > 0) throw;
+      throw InputError(root["data"].where(), e.what());
+    }
+    for (auto& subject : s.subjects) subject.parameters = s.parameters;
+    return s;
+  }
+  for (std::size_t c = 0; c < covariates.size(); ++c) {
+    if (std::isnan(covariates[c])) {
+      root.fail(fmt::format("model covariate '{}' has no default: give it under 'covariates' or "
+                            "use a data set", m.covariates()[c].name));
+    }
+  }
+  simulation::SubjectInput subject;
+  subject.id = 1;
+  subject.source = file;
+  subject.parameters = s.parameters;
+  std::vector<events::Record> doses;
+  if (root.has("dosing")) {
+    for (const auto& item : root["dosing"].items()) {
+      item.expect_keys({"dose", "into", "start"});
+      int state = m.default_dose_state();
+      if (item.has("into")) {
+        state = m.state_index(item["into"].as_string());
+        if (state < 0) {
+          std::vector<std::string> names;
+          for (const auto& st : m.states()) names.push_back(st.name);
+          item["into"].fail(fmt::format("'{}' is not a state of model '{}'{}", item["into"].as_string(),
+                                        m.name(), did_you_mean(item["into"].as_string(), names)));
+        }
+      }
+      const double start = item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
+      try {
+        const events::Regimen regimen = events::parse_regimen(item["dose"].as_string());
+        doses.push_back(events::expand_regimen(regimen, start, state + 1, m.states()[state].unit,
+                                               m.time_unit(), s.body));
+      } catch (const std::invalid_argument& e) {
+        item["dose"].fail(e.what());
+      }
+    }
+  }
+  const std::vector<double> times = root.has("observe")
+                                        ? observation_times(root["observe"], m.time_unit())
+                                        : std::vector<double>{};
+  // Doses first at tied times (NONMEM order: the observation sees the dose).
+  std::stable_sort(doses.begin(), doses.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+  std::size_t d = 0;
+  for (double t : times) {
+    while (d < doses.size() && doses[d].time <= t) subject.records.push_back(doses[d++]);
+    events::Record obs;
+    obs.time = t;
+    subject.records.push_back(obs);
+  }
+  while (d < doses.size()) subject.records.push_back(doses[d++]);
+  if (subject.records.empty()) root.fail("nothing to simulate: give dosing and observe, or data");
+  for (std::size_t r = 0; r < subject.records.size(); ++r) {
+    subject.covariates.insert(subject.covariates.end(), covariates.begin(), covariates.end());
+  }
+  s.subjects.push_back(std::move(subject));
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the scenario file for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path);
+}
+
+Scenario load_default_scenario() {
+  return load_scenario_text(default_scenario_text(), "scenarios/default.yaml (built in)");
+}
+
+}  // namespace smartnano::scenario
