@@ -235,6 +235,7 @@ BENCHMARK(BM_Native)->MinTime(0.5);
 // Console output plus the time per run, for the ratios.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  RatioReporter() : ConsoleReporter(OO_None) {}  // plain text, counters as name=value
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) times_[run.benchmark_name()] = run.GetAdjustedRealTime();
     ConsoleReporter::ReportRuns(runs);

@@ -415,6 +415,10 @@ Program Program::compile(const std::vector<Assignment>& assignments,
   return program;
 }
 
+// Threaded dispatch where the compiler has labels as values (GCC, Clang): each handler jumps to
+// the next through its own indirect branch, which the branch predictor learns far better than
+// the single jump of a switch loop (about 2x faster on the reference model, bench/EXPR.md).
+// Defining SMARTNANO_EXPR_SWITCH_DISPATCH selects the portable switch loop instead.
 void Program::run(double* memory) const {
   if (!constants_.empty()) {
     std::memcpy(memory + constants_base_, constants_.data(), constants_.size() * sizeof(double));
@@ -422,10 +426,7 @@ void Program::run(double* memory) const {
   const Instruction* in = code_.data();
   const Instruction* const end = in + code_.size();
   if (in == end) return;
-#if defined(__GNUC__)
-    // Threaded dispatch (GCC/Clang labels as values): each handler jumps to the next through
-    // its own indirect branch, which the branch predictor learns far better than the single
-    // jump of a switch loop (measured 2x faster on the reference model, bench/EXPR.md).
+#if defined(__GNUC__) && !defined(SMARTNANO_EXPR_SWITCH_DISPATCH)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 #define SMARTNANO_EXPR_LABEL(op) &&handle_##op,

@@ -106,6 +106,7 @@ class SubjectSimulator::Run {
       }
     }
     std::vector<double> out(n_out);
+    find_discontinuities();
     try {
       for (std::size_t r = 0; r < records.size(); ++r) {
         const events::Record& record = records[r];
@@ -118,7 +119,7 @@ class SubjectSimulator::Run {
         } else if (set_covariates(cov)) {
           reinit_needed_ = true;  // parameters change from the previous record on
         }
-        advance_to(record.time, next_discontinuity(r));
+        advance_to(record.time, next_discontinuity_[r]);
         apply(record);
         ws_.outputs(t_, y_.data(), out.data());
         result.times.push_back(t_);
@@ -150,24 +151,27 @@ class SubjectSimulator::Run {
     return changed;
   }
 
-  // The time of the next record at or after r that makes the right-hand side jump, so the
-  // integrator never steps over it.
-  double next_discontinuity(std::size_t r) const {
+  // For every record r, the time of the first record at or after r that makes the right-hand
+  // side jump (a dose or reset, or the last record before covariates change), so the
+  // integrator never steps over it. Computed once, backwards.
+  void find_discontinuities() {
     const auto& records = subject_.records;
     const std::size_t n_cov = model_.covariates().size();
-    for (std::size_t k = r; k < records.size(); ++k) {
+    next_discontinuity_.assign(records.size(), kForever);
+    double next = kForever;
+    for (std::size_t k = records.size(); k-- > 0;) {
       const auto kind = records[k].kind;
       if (kind != events::RecordKind::kObservation && kind != events::RecordKind::kOther) {
-        return records[k].time;
+        next = records[k].time;
       }
-      if (k > r && n_cov > 0 &&
-          !std::equal(subject_.covariates.begin() + (k - 1) * n_cov,
-                      subject_.covariates.begin() + k * n_cov,
-                      subject_.covariates.begin() + k * n_cov)) {
-        return records[k - 1].time;
+      if (k + 1 < records.size() && n_cov > 0 &&
+          !std::equal(subject_.covariates.begin() + k * n_cov,
+                      subject_.covariates.begin() + (k + 1) * n_cov,
+                      subject_.covariates.begin() + (k + 1) * n_cov)) {
+        next = std::min(next, records[k].time);
       }
+      next_discontinuity_[k] = next;
     }
-    return kForever;
   }
 
   void integrate_to(double t_target, double t_stop) {
@@ -350,6 +354,7 @@ class SubjectSimulator::Run {
   double t_ = 0.0;
   bool reinit_needed_ = true;
   long ss_intervals_ = 0;
+  std::vector<double> next_discontinuity_;
 };
 
 
@@ -366,6 +371,9 @@ void SubjectSimulator::Run::steady_state(const events::Record& r, const Resolved
   ws_.initial_state(y_init.data());
   std::vector<double> y_ss;
   std::vector<double> still_running;  // remaining durations of earlier infusions at t
+  if (d.duration == kForever && d.interval > 0) {
+    bad_record(r, "II", "a steady-state infusion with AMT = 0 runs forever: it needs II = 0");
+  }
   if (d.interval == 0) {
     // SS with II = 0: constant infusion (AMT = 0, RATE > 0) at equilibrium, running on.
     y_ss = equilibrium_state(d, y_init);
