@@ -232,12 +232,13 @@ BENCHMARK(BM_Tree)->MinTime(0.5);
 BENCHMARK(BM_Program)->MinTime(0.5);
 BENCHMARK(BM_Native)->MinTime(0.5);
 
-// Console output plus the time per run, for the ratios.
+// Console output plus the CPU time per run, for the ratios (steadier than wall time on a
+// shared machine).
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   RatioReporter() : ConsoleReporter(OO_None) {}  // plain text, counters as name=value
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+    for (const Run& run : runs) times_[run.benchmark_name()] = run.GetAdjustedCPUTime();
     ConsoleReporter::ReportRuns(runs);
   }
   double time(const std::string& name) const {

@@ -15,8 +15,7 @@ std::string SourceLocation::to_string() const {
 }
 
 InputError::InputError(SourceLocation where, const std::string& message)
-    : std::runtime_error(where.to_string().empty() ? message
-                                                   : where.to_string() + ": " + message),
+    : std::runtime_error(where.to_string().empty() ? message : where.to_string() + ": " + message),
       where_(std::move(where)),
       message_(message) {}
 

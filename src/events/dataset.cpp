@@ -68,8 +68,8 @@ class Parser {
       }
       if (fields.size() != header.size()) {
         throw InputError({file_, line_no, 0, ""},
-                         fmt::format("expected {} fields as in the header, found {}",
-                                     header.size(), fields.size()));
+                         fmt::format("expected {} fields as in the header, found {}", header.size(),
+                                     fields.size()));
       }
       if (layout.c >= 0 && upper(fields[layout.c]) == "C") continue;
       auto value = [&](int column, double fallback) {
@@ -114,28 +114,42 @@ class Parser {
           throw InputError({file_, line_no, col + 1, header[i]}, "column appears twice");
         }
       }
-      if (name == "ID") layout.id = col;
-      else if (name == "TIME") layout.time = col;
-      else if (name == "EVID") layout.evid = col;
-      else if (name == "AMT") layout.amt = col;
-      else if (name == "CMT") layout.cmt = col;
-      else if (name == "RATE") layout.rate = col;
-      else if (name == "SS") layout.ss = col;
-      else if (name == "II") layout.ii = col;
-      else if (name == "ADDL") layout.addl = col;
-      else if (name == "C") layout.c = col;
+      if (name == "ID")
+        layout.id = col;
+      else if (name == "TIME")
+        layout.time = col;
+      else if (name == "EVID")
+        layout.evid = col;
+      else if (name == "AMT")
+        layout.amt = col;
+      else if (name == "CMT")
+        layout.cmt = col;
+      else if (name == "RATE")
+        layout.rate = col;
+      else if (name == "SS")
+        layout.ss = col;
+      else if (name == "II")
+        layout.ii = col;
+      else if (name == "ADDL")
+        layout.addl = col;
+      else if (name == "C")
+        layout.c = col;
       else if (name != "MDV" && name != "DV") {
         layout.covariate_columns.push_back(col);
         data.covariate_names.push_back(name);
       }
     }
-    for (const auto& [column, name] : {std::pair{layout.id, "ID"}, std::pair{layout.time, "TIME"}}) {
+    for (const auto& [column, name] :
+         {std::pair{layout.id, "ID"}, std::pair{layout.time, "TIME"}}) {
       if (column < 0) {
         std::vector<std::string> upper_header;
         for (const auto& h : header) upper_header.push_back(upper(h));
+        const std::string close = closest_match(name, upper_header);
         throw InputError({file_, line_no, 0, name},
-                         fmt::format("missing required column {}{}", name,
-                                     did_you_mean(name, upper_header)));
+                         close.empty() ? fmt::format("missing required column {}", name)
+                                       : fmt::format("missing required column {} (is '{}' a "
+                                                     "misspelling of it?)",
+                                                     name, close));
       }
     }
     return layout;
@@ -168,7 +182,8 @@ class Parser {
       fail(layout.cmt, "CMT", fmt::format("CMT {} is not a compartment number", cmt));
     }
     r.compartment = static_cast<int>(cmt);
-    if (ss != 0 && ss != 1 && ss != 2) fail(layout.ss, "SS", fmt::format("SS {} is not 0, 1 or 2", ss));
+    if (ss != 0 && ss != 1 && ss != 2)
+      fail(layout.ss, "SS", fmt::format("SS {} is not 0, 1 or 2", ss));
     r.ss = ss == 0 ? SteadyState::kNone : (ss == 1 ? SteadyState::kReset : SteadyState::kAdd);
     if (rate > 0) {
       r.rate_mode = RateMode::kFixedRate;

@@ -4,22 +4,38 @@ namespace smartnano::events {
 
 bool evid_to_kind(int evid, RecordKind& kind) {
   switch (evid) {
-    case 0: kind = RecordKind::kObservation; return true;
-    case 1: kind = RecordKind::kDose; return true;
-    case 2: kind = RecordKind::kOther; return true;
-    case 3: kind = RecordKind::kReset; return true;
-    case 4: kind = RecordKind::kResetAndDose; return true;
-    default: return false;
+    case 0:
+      kind = RecordKind::kObservation;
+      return true;
+    case 1:
+      kind = RecordKind::kDose;
+      return true;
+    case 2:
+      kind = RecordKind::kOther;
+      return true;
+    case 3:
+      kind = RecordKind::kReset;
+      return true;
+    case 4:
+      kind = RecordKind::kResetAndDose;
+      return true;
+    default:
+      return false;
   }
 }
 
 int kind_to_evid(RecordKind kind) {
   switch (kind) {
-    case RecordKind::kObservation: return 0;
-    case RecordKind::kDose: return 1;
-    case RecordKind::kOther: return 2;
-    case RecordKind::kReset: return 3;
-    case RecordKind::kResetAndDose: return 4;
+    case RecordKind::kObservation:
+      return 0;
+    case RecordKind::kDose:
+      return 1;
+    case RecordKind::kOther:
+      return 2;
+    case RecordKind::kReset:
+      return 3;
+    case RecordKind::kResetAndDose:
+      return 4;
   }
   return -1;
 }

@@ -28,8 +28,8 @@ units::Quantity quantity(const std::string& text, const std::string& what, std::
 
 void require_time(const units::Quantity& q, const std::string& what, std::string_view all) {
   if (!(q.unit.dimension == units::Dimension::time())) {
-    throw std::invalid_argument(fmt::format("in regimen '{}': {} '{} {}' is not a time", all, what,
-                                            q.value, q.unit.text));
+    throw std::invalid_argument(
+        fmt::format("in regimen '{}': {} '{} {}' is not a time", all, what, q.value, q.unit.text));
   }
   if (!(q.value > 0)) {
     throw std::invalid_argument(fmt::format("in regimen '{}': {} must be > 0", all, what));
@@ -81,8 +81,8 @@ Regimen parse_regimen(std::string_view text) {
       char* end = nullptr;
       const long n = std::strtol(count.c_str(), &end, 10);
       if (*end != '\0' || n < 1) {
-        throw std::invalid_argument(
-            fmt::format("in regimen '{}': dose count '{}' is not a whole number >= 1", r.text, count));
+        throw std::invalid_argument(fmt::format(
+            "in regimen '{}': dose count '{}' is not a whole number >= 1", r.text, count));
       }
       r.count = static_cast<int>(n);
     } else {
@@ -101,9 +101,10 @@ Regimen parse_regimen(std::string_view text) {
       r.infusion_duration = quantity(mm[1].str(), "infusion duration", r.text);
       require_time(*r.infusion_duration, "infusion duration", r.text);
     } else {
-      throw std::invalid_argument(fmt::format(
-          "in regimen '{}': cannot read '{}' (expected e.g. '1 h infusion' or 'infusion over 30 min')",
-          r.text, parts[i]));
+      throw std::invalid_argument(
+          fmt::format("in regimen '{}': cannot read '{}' (expected e.g. '1 h infusion' or "
+                      "'infusion over 30 min')",
+                      r.text, parts[i]));
     }
   }
   return r;
@@ -116,15 +117,19 @@ Record expand_regimen(const Regimen& regimen, double start_time, int compartment
   double value = regimen.amount.value;
   units::Unit unit = regimen.amount.unit;
   const Dimension area = Dimension::length().pow(2);
+  // A number written without a unit is dimensionless like mg/kg into a mg compartment, but it is
+  // not a per-kg dose: it falls through to the dimension check below.
+  const bool bare_number = unit.dimensionless() && unit.scale == 1.0 && unit.text == "1";
   if (unit.dimension == amount_unit.dimension / area) {
     if (!(body.bsa_m2 > 0)) {
       throw std::invalid_argument(fmt::format(
           "regimen '{}' doses per body surface area but the subject has no BSA (give bsa, or "
-          "weight and height)", regimen.text));
+          "weight and height)",
+          regimen.text));
     }
     value *= body.bsa_m2;
     unit = unit * units::parse_unit("m2");
-  } else if (unit.dimension == amount_unit.dimension / Dimension::mass()) {
+  } else if (!bare_number && unit.dimension == amount_unit.dimension / Dimension::mass()) {
     if (!(body.weight_kg > 0)) {
       throw std::invalid_argument(fmt::format(
           "regimen '{}' doses per body weight but the subject has no weight", regimen.text));

@@ -16,7 +16,7 @@
 namespace smartnano::expr {
 namespace {
 
-int arity(Op op) {
+[[maybe_unused]] int arity(Op op) {
   switch (op) {
     case Op::kConstant:
     case Op::kVariable:

@@ -163,6 +163,16 @@ class Parser {
   }
 
   NodePtr parse_unary() {
+    // Every cycle of the grammar passes here; bound the recursion so that hostile input
+    // ("((((...", "----...") is an error rather than a stack overflow.
+    if (depth_ >= kMaxDepth) fail("expression nested too deeply", column());
+    ++depth_;
+    NodePtr result = parse_unary_unguarded();
+    --depth_;
+    return result;
+  }
+
+  NodePtr parse_unary_unguarded() {
     if (accept("-")) {
       skip_space();
       const bool literal_follows = is_digit(peek()) || (peek() == '.' && is_digit(peek(1)));
@@ -310,8 +320,11 @@ class Parser {
     return folded;
   }
 
+  static constexpr int kMaxDepth = 256;
+
   std::string_view source_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

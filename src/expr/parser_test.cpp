@@ -162,6 +162,11 @@ TEST(ParserTest, SyntaxErrorsReportColumn) {
   EXPECT_EQ(error_column("70[kg", &message), 3);
   EXPECT_EQ(error_column("70[ ]"), 3);
   EXPECT_EQ(error_column("f(1,)"), 5);
+  // Deep nesting is an error, not a stack overflow; moderate nesting is fine.
+  EXPECT_EQ(error_column(std::string(100, '(') + "1" + std::string(100, ')')), 0);
+  EXPECT_GT(error_column(std::string(100000, '(') + "1" + std::string(100000, ')'), &message), 0);
+  EXPECT_EQ(message, "expression nested too deeply");
+  EXPECT_GT(error_column(std::string(100000, '-') + "1"), 0);
 }
 
 TEST(ToStringTest, RoundTripsWrittenExpressions) {

@@ -213,21 +213,14 @@ class Compiler {
               std::size_t& memory_size) const {
     constants_base = static_cast<std::size_t>(named_slots);
     const int register_base = named_slots + static_cast<int>(constants_.size());
-    std::vector<int> location(values_.size());
-    int registers = 0;
+    std::vector<int> location(values_.size(), -1);
     for (std::size_t v = 0; v < values_.size(); ++v) {
-      const Value& value = values_[v];
-      switch (value.kind) {
-        case kSlot:
-          location[v] = value.index;
-          break;
-        case kConstant:
-          location[v] = named_slots + value.index;
-          break;
-        case kRegister:
-          location[v] = register_base + registers++;
-          break;
-      }
+      if (values_[v].kind == kSlot) location[v] = values_[v].index;
+      if (values_[v].kind == kConstant) location[v] = named_slots + values_[v].index;
+    }
+    int registers = 0;  // numbered in order of definition, for locality
+    for (const Pending& p : code_) {
+      if (location[p.out] < 0) location[p.out] = register_base + registers++;
     }
     auto where = [&](int v) { return v >= 0 ? location[v] : 0; };
     code.clear();

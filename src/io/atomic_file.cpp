@@ -19,8 +19,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
     if (ec) {
-      throw std::runtime_error(
-          fmt::format("{}: cannot create folder {}: {}", path_, target.parent_path().string(), ec.message()));
+      throw std::runtime_error(fmt::format("{}: cannot create folder {}: {}", path_,
+                                           target.parent_path().string(), ec.message()));
     }
   }
   // Unique per process and per call, so parallel writers never share a temporary.
@@ -45,7 +45,8 @@ void AtomicFile::commit() {
   if (!ok) throw std::runtime_error(fmt::format("{}: write failed", path_));
   std::error_code ec;
   fs::rename(temporary_, path_, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: cannot move into place: {}", path_, ec.message()));
+  if (ec)
+    throw std::runtime_error(fmt::format("{}: cannot move into place: {}", path_, ec.message()));
   committed_ = true;
 }
 

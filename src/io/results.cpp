@@ -36,7 +36,8 @@ void write_results_csv(const std::string& path, const model::Model& model,
       line = fmt::format("{},{},{}", number(r.id), number(r.times[row]), r.evids[row]);
       for (std::size_t k = 0; k < n_out; ++k) line += ',' + number(r.outputs[row * n_out + k]);
       if (with_states) {
-        for (std::size_t k = 0; k < n_states; ++k) line += ',' + number(r.states[row * n_states + k]);
+        for (std::size_t k = 0; k < n_states; ++k)
+          line += ',' + number(r.states[row * n_states + k]);
       }
       out << line << '\n';
     }
@@ -60,7 +61,8 @@ nlohmann::json results_summary(const model::Model& model,
   json columns = json::array();
   columns.push_back({{"name", "ID"}, {"unit", ""}, {"description", "subject identifier"}});
   columns.push_back({{"name", "TIME"}, {"unit", model.time_unit().text}, {"description", "time"}});
-  columns.push_back({{"name", "EVID"}, {"unit", ""}, {"description", "NONMEM event type of the row"}});
+  columns.push_back(
+      {{"name", "EVID"}, {"unit", ""}, {"description", "NONMEM event type of the row"}});
   for (const auto& o : model.outputs()) {
     columns.push_back({{"name", o.name}, {"unit", o.unit.text}, {"description", o.description}});
   }
@@ -86,7 +88,8 @@ nlohmann::json results_summary(const model::Model& model,
     ss_intervals += r.steady_state_intervals;
     if (r.status != simulation::SubjectStatus::kSuccess) {
       ++failures;
-      failed.push_back({{"id", r.id}, {"status", simulation::to_string(r.status)}, {"message", r.message}});
+      failed.push_back(
+          {{"id", r.id}, {"status", simulation::to_string(r.status)}, {"message", r.message}});
     }
   }
   const auto& io = options.integrator;
@@ -95,11 +98,14 @@ nlohmann::json results_summary(const model::Model& model,
       {"scenario", info.scenario},
       {"results", info.results_file},
       {"columns", columns},
-      {"model", {{"name", model.name()}, {"file", model.file()}, {"time_unit", model.time_unit().text}}},
+      {"model",
+       {{"name", model.name()}, {"file", model.file()}, {"time_unit", model.time_unit().text}}},
       {"parameters", parameters},
       {"solver",
        {{"method", "CVODES BDF, dense direct linear solver"},
-        {"jacobian", io.jacobian == solver::JacobianMode::kFiniteDifference ? "finite differences" : "analytic (symbolic)"},
+        {"jacobian", io.jacobian == solver::JacobianMode::kFiniteDifference
+                         ? "finite differences"
+                         : "analytic (symbolic)"},
         {"relative_tolerance", io.relative_tolerance},
         {"absolute_tolerance", io.absolute_tolerance},
         {"max_steps", io.max_steps},

@@ -30,8 +30,8 @@ class ModelBuilder {
     model_->file_ = root_.file();
     model_->name_ = root_["model"].as_string();
     if (root_.has("description")) model_->description_ = root_["description"].as_string();
-    model_->time_unit_ = root_.has("time_unit") ? root_["time_unit"].as_unit()
-                                                : units::parse_unit("h");
+    model_->time_unit_ =
+        root_.has("time_unit") ? root_["time_unit"].as_unit() : units::parse_unit("h");
     if (!(model_->time_unit_.dimension == units::Dimension::time())) {
       root_["time_unit"].fail(fmt::format("'{}' is not a unit of time", model_->time_unit_.text));
     }
@@ -51,8 +51,8 @@ class ModelBuilder {
   void claim_name(const std::string& name, const YamlInput& at) {
     static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
     if (!std::regex_match(name, kIdentifier)) {
-      at.fail(fmt::format("'{}' is not a valid name (letters, digits, _; not starting with a digit)",
-                          name));
+      at.fail(fmt::format(
+          "'{}' is not a valid name (letters, digits, _; not starting with a digit)", name));
     }
     if (name == "t") at.fail("'t' is reserved for time");
     if (!defined_.insert(name).second) at.fail(fmt::format("'{}' is defined twice", name));
@@ -63,10 +63,8 @@ class ModelBuilder {
     try {
       return expr::parse(text);
     } catch (const expr::SyntaxError& e) {
-      SourceLocation where = at.where();
-      // A plain scalar's text starts at the node's column; quoted ones one later.
-      if (where.column > 0) where.column += e.column() - 1;
-      throw InputError(where, fmt::format("in expression '{}': {}", text, e.what()));
+      throw InputError(at.where_in_value(e.column() - 1),
+                       fmt::format("in expression '{}': {}", text, e.what()));
     }
   }
 
@@ -172,9 +170,9 @@ class ModelBuilder {
         pending.push_back({name, entry, parse_expression(entry), std::nullopt});
       } else {
         entry.expect_keys({"expression", "unit", "description"});
-        pending.push_back({name, entry["expression"], parse_expression(entry["expression"]),
-                           entry.has("unit") ? std::optional(entry["unit"].as_unit())
-                                             : std::nullopt});
+        pending.push_back(
+            {name, entry["expression"], parse_expression(entry["expression"]),
+             entry.has("unit") ? std::optional(entry["unit"].as_unit()) : std::nullopt});
       }
     }
     // Definition order does not matter: sort by dependency, report a cycle by its names.
@@ -247,7 +245,8 @@ class ModelBuilder {
       const YamlInput& entry = state_entries_[i];
       StateSpec& s = model_->states_[i];
       if (entry.is_map() && entry.has("initial")) {
-        s.initial = annotate_to(entry["initial"], s.unit, fmt::format("initial value of {}", s.name));
+        s.initial =
+            annotate_to(entry["initial"], s.unit, fmt::format("initial value of {}", s.name));
         for (const auto& name : expr::referenced_names(s.initial)) {
           if (name == "t" || model_->state_index(name) >= 0 || dynamic_.count(name) > 0) {
             entry["initial"].fail(fmt::format("an initial value cannot depend on '{}'", name));
@@ -287,7 +286,8 @@ class ModelBuilder {
       const units::Unit& time = model_->time_unit_;
       if (entry.has("lag")) d.lag = annotate_to(entry["lag"], time, "a lag time");
       if (entry.has("bioavailability")) {
-        d.bioavailability = annotate_to(entry["bioavailability"], units::Unit{}, "a bioavailability");
+        d.bioavailability =
+            annotate_to(entry["bioavailability"], units::Unit{}, "a bioavailability");
       }
       if (entry.has("rate")) d.rate = annotate_to(entry["rate"], amount / time, "an infusion rate");
       if (entry.has("duration")) d.duration = annotate_to(entry["duration"], time, "a duration");
@@ -334,7 +334,8 @@ class ModelBuilder {
 
 std::shared_ptr<const Model> Model::load_text(const std::string& yaml, const std::string& file) {
   const YamlInput root = YamlInput::parse(yaml, file);
-  if (!root.is_map()) root.fail("a model file is a map with keys model, parameters, states, odes, ...");
+  if (!root.is_map())
+    root.fail("a model file is a map with keys model, parameters, states, odes, ...");
   return ModelBuilder(root).build();
 }
 

@@ -22,9 +22,12 @@ void compile_programs(Model& m) {
   std::unordered_map<std::string, int> slots;
   slots["t"] = L.time;
   for (int i = 0; i < n; ++i) slots[m.states_[i].name] = L.states + i;
-  for (std::size_t i = 0; i < m.parameters_.size(); ++i) slots[m.parameters_[i].name] = L.parameters + static_cast<int>(i);
-  for (std::size_t i = 0; i < m.covariates_.size(); ++i) slots[m.covariates_[i].name] = L.covariates + static_cast<int>(i);
-  for (std::size_t i = 0; i < m.derived_.size(); ++i) slots[m.derived_[i].name] = L.derived + static_cast<int>(i);
+  for (std::size_t i = 0; i < m.parameters_.size(); ++i)
+    slots[m.parameters_[i].name] = L.parameters + static_cast<int>(i);
+  for (std::size_t i = 0; i < m.covariates_.size(); ++i)
+    slots[m.covariates_[i].name] = L.covariates + static_cast<int>(i);
+  for (std::size_t i = 0; i < m.derived_.size(); ++i)
+    slots[m.derived_[i].name] = L.derived + static_cast<int>(i);
 
   // Symbolic Jacobian: inline the state-dependent derived quantities (in dependency order),
   // then differentiate each equation by each state. State-independent derived quantities stay

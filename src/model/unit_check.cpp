@@ -69,7 +69,8 @@ Annotated annotate_units(const NodePtr& node, const UnitLookup& lookup) {
       if (u == nullptr) throw std::invalid_argument(fmt::format("undefined name '{}'", node->name));
       return {node, *u, false};
     }
-    default: break;
+    default:
+      break;
   }
   std::vector<Annotated> args;
   for (const auto& arg : node->args) args.push_back(annotate_units(arg, lookup));
@@ -83,11 +84,17 @@ Annotated annotate_units(const NodePtr& node, const UnitLookup& lookup) {
       const units::Unit u = unify(args[0], args[1], node);
       return {rebuilt(node->op), u, args[0].bare_number && args[1].bare_number};
     }
-    case Op::kLess: case Op::kLessEqual: case Op::kGreater: case Op::kGreaterEqual:
-    case Op::kEqual: case Op::kNotEqual:
+    case Op::kLess:
+    case Op::kLessEqual:
+    case Op::kGreater:
+    case Op::kGreaterEqual:
+    case Op::kEqual:
+    case Op::kNotEqual:
       unify(args[0], args[1], node);
       return {rebuilt(node->op), dimensionless(), false};
-    case Op::kAnd: case Op::kOr: case Op::kNot:
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kNot:
       return {rebuilt(node->op), dimensionless(), false};
     case Op::kNeg:
       return {rebuilt(node->op), args[0].unit, args[0].bare_number};
@@ -106,8 +113,8 @@ Annotated annotate_units(const NodePtr& node, const UnitLookup& lookup) {
       const NodePtr folded = expr::simplify(exponent);
       const double n = folded->op == Op::kConstant ? folded->value : std::nan("");
       if (std::isfinite(n) && n == std::round(n) && std::abs(n) <= 12) {
-        return {expr::binary(Op::kPow, args[0].node, folded),
-                args[0].unit.pow(static_cast<int>(n)), false};
+        return {expr::binary(Op::kPow, args[0].node, folded), args[0].unit.pow(static_cast<int>(n)),
+                false};
       }
       if (std::isfinite(n) && 2 * n == std::round(2 * n)) {
         try {
@@ -166,10 +173,10 @@ NodePtr convert_to(const Annotated& a, const units::Unit& target, const std::str
   // A bare number assigned to something with a unit is read in that unit ("initial: 50").
   if (a.bare_number) return a.node;
   if (!(a.unit.dimension == target.dimension)) {
-    throw std::invalid_argument(fmt::format(
-        "{} has unit {} ({}) but must be in {} ({}){}", what, show(a.unit),
-        a.unit.dimension.to_string(), show(target), target.dimension.to_string(),
-        a.bare_number ? "; write numbers with units, e.g. 2[h]" : ""));
+    throw std::invalid_argument(
+        fmt::format("{} has unit {} ({}) but must be in {} ({}){}", what, show(a.unit),
+                    a.unit.dimension.to_string(), show(target), target.dimension.to_string(),
+                    a.bare_number ? "; write numbers with units, e.g. 2[h]" : ""));
   }
   return expr::simplify(scaled(a.node, a.unit.scale / target.scale));
 }

@@ -10,7 +10,7 @@ namespace smartnano::model {
 
 YamlInput YamlInput::parse(const std::string& text, const std::string& file) {
   try {
-    return YamlInput(YAML::Load(text), file, "");
+    return YamlInput(YAML::Load(text), file, "", std::make_shared<const std::string>(text));
   } catch (const YAML::Exception& e) {
     throw InputError({file, e.mark.line + 1, e.mark.column + 1, ""},
                      fmt::format("YAML syntax error: {}", e.msg));
@@ -25,6 +25,24 @@ SourceLocation YamlInput::where() const {
 
 void YamlInput::fail(const std::string& message) const { throw InputError(where(), message); }
 
+SourceLocation YamlInput::where_in_value(int offset) const {
+  SourceLocation at = where();
+  if (!text_ || at.line == 0 || at.column == 0) return at;
+  // Find the character at the node's mark.
+  std::size_t pos = 0;
+  for (int line = 1; line < at.line && pos != std::string::npos; ++line) {
+    pos = text_->find('\n', pos);
+    if (pos != std::string::npos) ++pos;
+  }
+  if (pos == std::string::npos) return at;
+  pos += static_cast<std::size_t>(at.column - 1);
+  if (pos >= text_->size()) return at;
+  const char first = (*text_)[pos];
+  if (first == '|' || first == '>') return at;
+  at.column += offset + ((first == '"' || first == '\'') ? 1 : 0);
+  return at;
+}
+
 void YamlInput::expect_keys(const std::vector<std::string>& allowed) const {
   if (!node_.IsMap()) fail(fmt::format("expected a map of keys ({})", fmt::join(allowed, ", ")));
   for (const auto& entry : node_) {
@@ -33,9 +51,10 @@ void YamlInput::expect_keys(const std::vector<std::string>& allowed) const {
     for (const auto& a : allowed) ok = ok || a == key;
     if (!ok) {
       const YAML::Mark mark = entry.first.Mark();
-      throw InputError({file_, mark.line + 1, mark.column + 1, path_.empty() ? key : path_ + "." + key},
-                       fmt::format("unknown key '{}'{}; allowed here: {}", key,
-                                   did_you_mean(key, allowed), fmt::join(allowed, ", ")));
+      throw InputError(
+          {file_, mark.line + 1, mark.column + 1, path_.empty() ? key : path_ + "." + key},
+          fmt::format("unknown key '{}'{}; allowed here: {}", key, did_you_mean(key, allowed),
+                      fmt::join(allowed, ", ")));
     }
   }
 }
@@ -45,7 +64,7 @@ bool YamlInput::has(const std::string& key) const { return node_.IsMap() && node
 YamlInput YamlInput::operator[](const std::string& key) const {
   const std::string child_path = path_.empty() ? key : path_ + "." + key;
   if (!has(key)) fail(fmt::format("missing required key '{}'", key));
-  return YamlInput(node_[key], file_, child_path);
+  return YamlInput(node_[key], file_, child_path, text_);
 }
 
 std::vector<std::pair<std::string, YamlInput>> YamlInput::entries() const {
@@ -53,7 +72,8 @@ std::vector<std::pair<std::string, YamlInput>> YamlInput::entries() const {
   std::vector<std::pair<std::string, YamlInput>> out;
   for (const auto& entry : node_) {
     const std::string key = entry.first.as<std::string>();
-    out.emplace_back(key, YamlInput(entry.second, file_, path_.empty() ? key : path_ + "." + key));
+    out.emplace_back(
+        key, YamlInput(entry.second, file_, path_.empty() ? key : path_ + "." + key, text_));
   }
   return out;
 }
@@ -62,7 +82,7 @@ std::vector<YamlInput> YamlInput::items() const {
   if (!node_.IsSequence()) fail("expected a list");
   std::vector<YamlInput> out;
   for (std::size_t i = 0; i < node_.size(); ++i) {
-    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i));
+    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i), text_);
   }
   return out;
 }

@@ -49,9 +49,8 @@ std::string resolve(const std::string& path, const std::string& scenario_file) {
 
 void read_solver(const YamlInput& at, simulation::SimulationOptions& o) {
   at.expect_keys({"relative_tolerance", "absolute_tolerance", "max_steps", "max_order", "max_step",
-                  "jacobian", "steady_state_relative_tolerance",
-                  "steady_state_absolute_tolerance", "steady_state_max_intervals",
-                  "record_states"});
+                  "jacobian", "steady_state_relative_tolerance", "steady_state_absolute_tolerance",
+                  "steady_state_max_intervals", "record_states"});
   auto& i = o.integrator;
   if (at.has("relative_tolerance")) i.relative_tolerance = at["relative_tolerance"].as_double();
   if (at.has("absolute_tolerance")) i.absolute_tolerance = at["absolute_tolerance"].as_double();
@@ -61,10 +60,15 @@ void read_solver(const YamlInput& at, simulation::SimulationOptions& o) {
   if (at.has("jacobian")) {
     const std::string j = at["jacobian"].as_string();
     const std::vector<std::string> allowed = {"auto", "analytic", "finite-difference"};
-    if (j == "auto") i.jacobian = solver::JacobianMode::kAuto;
-    else if (j == "analytic") i.jacobian = solver::JacobianMode::kAnalytic;
-    else if (j == "finite-difference") i.jacobian = solver::JacobianMode::kFiniteDifference;
-    else at["jacobian"].fail(fmt::format("'{}' is not one of auto, analytic, finite-difference{}", j, did_you_mean(j, allowed)));
+    if (j == "auto")
+      i.jacobian = solver::JacobianMode::kAuto;
+    else if (j == "analytic")
+      i.jacobian = solver::JacobianMode::kAnalytic;
+    else if (j == "finite-difference")
+      i.jacobian = solver::JacobianMode::kFiniteDifference;
+    else
+      at["jacobian"].fail(fmt::format("'{}' is not one of auto, analytic, finite-difference{}", j,
+                                      did_you_mean(j, allowed)));
   }
   if (at.has("steady_state_relative_tolerance")) {
     o.steady_state_relative_tolerance = at["steady_state_relative_tolerance"].as_double();
@@ -141,7 +145,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
     for (const auto& [name, value] : root["covariates"].entries()) {
       const int i = m.covariate_index(name);
       if (i < 0) {
-        value.fail(fmt::format("model '{}' has no covariate '{}'{}", m.name(), name, did_you_mean(name, names)));
+        value.fail(fmt::format("model '{}' has no covariate '{}'{}", m.name(), name,
+                               did_you_mean(name, names)));
       }
       covariates[i] = quantity_in(value, m.covariates()[i].unit, "covariate " + name);
     }
@@ -149,12 +154,13 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (root.has("subject")) {
     const YamlInput subject = root["subject"];
     subject.expect_keys({"weight", "height", "bsa"});
-    if (subject.has("weight")) s.body.weight_kg = quantity_in(subject["weight"], units::parse_unit("kg"), "weight");
+    if (subject.has("weight"))
+      s.body.weight_kg = quantity_in(subject["weight"], units::parse_unit("kg"), "weight");
     if (subject.has("bsa")) {
       s.body.bsa_m2 = quantity_in(subject["bsa"], units::parse_unit("m2"), "bsa");
     } else if (subject.has("height") && subject.has("weight")) {
-      s.body.bsa_m2 = mosteller_bsa_m2(s.body.weight_kg,
-                                       quantity_in(subject["height"], units::parse_unit("cm"), "height"));
+      s.body.bsa_m2 = mosteller_bsa_m2(
+          s.body.weight_kg, quantity_in(subject["height"], units::parse_unit("cm"), "height"));
     }
     if (s.body.weight_kg < 0 || s.body.bsa_m2 < 0) subject.fail("body size must be positive");
   }
@@ -176,8 +182,10 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   }
   for (std::size_t c = 0; c < covariates.size(); ++c) {
     if (std::isnan(covariates[c])) {
-      root.fail(fmt::format("model covariate '{}' has no default: give it under 'covariates' or "
-                            "use a data set", m.covariates()[c].name));
+      root.fail(
+          fmt::format("model covariate '{}' has no default: give it under 'covariates' or "
+                      "use a data set",
+                      m.covariates()[c].name));
     }
   }
   simulation::SubjectInput subject;
@@ -194,11 +202,13 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
         if (state < 0) {
           std::vector<std::string> names;
           for (const auto& st : m.states()) names.push_back(st.name);
-          item["into"].fail(fmt::format("'{}' is not a state of model '{}'{}", item["into"].as_string(),
-                                        m.name(), did_you_mean(item["into"].as_string(), names)));
+          item["into"].fail(fmt::format("'{}' is not a state of model '{}'{}",
+                                        item["into"].as_string(), m.name(),
+                                        did_you_mean(item["into"].as_string(), names)));
         }
       }
-      const double start = item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
+      const double start =
+          item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
       try {
         const events::Regimen regimen = events::parse_regimen(item["dose"].as_string());
         doses.push_back(events::expand_regimen(regimen, start, state + 1, m.states()[state].unit,
@@ -212,7 +222,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
                                         ? observation_times(root["observe"], m.time_unit())
                                         : std::vector<double>{};
   // Doses first at tied times (NONMEM order: the observation sees the dose).
-  std::stable_sort(doses.begin(), doses.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+  std::stable_sort(doses.begin(), doses.end(),
+                   [](const auto& a, const auto& b) { return a.time < b.time; });
   std::size_t d = 0;
   for (double t : times) {
     while (d < doses.size() && doses[d].time <= t) subject.records.push_back(doses[d++]);

@@ -16,10 +16,10 @@ std::vector<SubjectInput> bind_dataset(const events::DataSet& data, const model:
     for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     column[c] = data.covariate_index(upper);
     if (column[c] < 0 && !covariates[c].default_value) {
-      throw InputError({data.file, 1, 0, upper},
-                       fmt::format("model '{}' needs column {} ({}), which the data set lacks{}",
-                                   model.name(), upper, covariates[c].description,
-                                   did_you_mean(upper, data.covariate_names)));
+      throw InputError(
+          {data.file, 1, 0, upper},
+          fmt::format("model '{}' needs column {} ({}), which the data set lacks{}", model.name(),
+                      upper, covariates[c].description, did_you_mean(upper, data.covariate_names)));
     }
   }
   const std::size_t n_data = data.covariate_names.size();

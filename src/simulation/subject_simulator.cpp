@@ -27,9 +27,7 @@ class DosedSystem : public solver::OdeSystem {
     for (int i = 0; i < size(); ++i) ydot[i] += (*input_)[i];
   }
   bool has_jacobian() const override { return workspace_.has_jacobian(); }
-  void jacobian(double t, const double* y, double* jac) override {
-    workspace_.jacobian(t, y, jac);
-  }
+  void jacobian(double t, const double* y, double* jac) override { workspace_.jacobian(t, y, jac); }
 
  private:
   model::ModelWorkspace& workspace_;
@@ -140,8 +138,9 @@ class SubjectSimulator::Run {
   // --- covariates and time ------------------------------------------------------------
   bool set_covariates(const double* values) {
     const std::size_t n_cov = model_.covariates().size();
-    bool changed = current_cov_.empty();
-    if (current_cov_.empty()) current_cov_.assign(n_cov, 0.0);
+    bool changed = !covariates_set_;
+    if (!covariates_set_) current_cov_.assign(n_cov, 0.0);
+    covariates_set_ = true;
     for (std::size_t c = 0; c < n_cov; ++c) {
       if (current_cov_[c] != values[c]) changed = true;
       current_cov_[c] = values[c];
@@ -183,11 +182,11 @@ class SubjectSimulator::Run {
     const double stop = std::min(t_stop, queue_.empty() ? kForever : queue_.top().time);
     const auto status = integrator_.advance(t_target, std::max(stop, t_target), y_.data());
     if (status != solver::IntegratorStatus::kSuccess) {
-      throw SolveFailed{SubjectStatus::kSolverFailure,
-                        fmt::format("integration failed between t = {} and {}: {}{}{}", t_,
-                                    t_target, solver::to_string(status),
-                                    integrator_.last_error().empty() ? "" : ": ",
-                                    integrator_.last_error())};
+      throw SolveFailed{
+          SubjectStatus::kSolverFailure,
+          fmt::format("integration failed between t = {} and {}: {}{}{}", t_, t_target,
+                      solver::to_string(status), integrator_.last_error().empty() ? "" : ": ",
+                      integrator_.last_error())};
     }
     t_ = t_target;
   }
@@ -249,15 +248,17 @@ class SubjectSimulator::Run {
     ResolvedDose d;
     const int cmt = r.compartment == 0 ? model_.default_dose_state() + 1 : r.compartment;
     if (cmt < 1 || cmt > n_) {
-      bad_record(r, "CMT", fmt::format("compartment {} does not exist: model '{}' has {} ({})",
-                                       cmt, model_.name(), n_, state_list()));
+      bad_record(r, "CMT",
+                 fmt::format("compartment {} does not exist: model '{}' has {} ({})", cmt,
+                             model_.name(), n_, state_list()));
     }
     d.state = cmt - 1;
     const auto a = ws_.dose_attributes(d.state, t_, y_.data());
     const std::string& name = model_.states()[d.state].name;
     if (!(a.bioavailability >= 0) || !std::isfinite(a.bioavailability)) {
-      bad_record(r, "AMT", fmt::format("bioavailability of {} is {}, not a number >= 0", name,
-                                       a.bioavailability));
+      bad_record(
+          r, "AMT",
+          fmt::format("bioavailability of {} is {}, not a number >= 0", name, a.bioavailability));
     }
     if (!(a.lag >= 0) || !std::isfinite(a.lag)) {
       bad_record(r, "TIME", fmt::format("lag time of {} is {}, not a number >= 0", name, a.lag));
@@ -266,7 +267,8 @@ class SubjectSimulator::Run {
     d.interval = r.interval;
     d.amount = a.bioavailability * r.amount;
     switch (r.rate_mode) {
-      case events::RateMode::kBolus: break;
+      case events::RateMode::kBolus:
+        break;
       case events::RateMode::kFixedRate:
         d.rate = r.rate;
         // NONMEM: F changes the duration of a fixed-rate infusion, not its rate.
@@ -274,20 +276,26 @@ class SubjectSimulator::Run {
         break;
       case events::RateMode::kModelledRate:
         if (!a.has_rate) {
-          bad_record(r, "RATE", fmt::format("RATE = -1 asks for a modelled rate, but model '{}' "
-                                            "gives none for {}", model_.name(), name));
+          bad_record(r, "RATE",
+                     fmt::format("RATE = -1 asks for a modelled rate, but model '{}' "
+                                 "gives none for {}",
+                                 model_.name(), name));
         }
-        if (!(a.rate > 0)) bad_record(r, "RATE", fmt::format("modelled rate of {} is {}, not > 0", name, a.rate));
+        if (!(a.rate > 0))
+          bad_record(r, "RATE", fmt::format("modelled rate of {} is {}, not > 0", name, a.rate));
         d.rate = a.rate;
         d.duration = d.amount / d.rate;
         break;
       case events::RateMode::kModelledDuration:
         if (!a.has_duration) {
-          bad_record(r, "RATE", fmt::format("RATE = -2 asks for a modelled duration, but model "
-                                            "'{}' gives none for {}", model_.name(), name));
+          bad_record(r, "RATE",
+                     fmt::format("RATE = -2 asks for a modelled duration, but model "
+                                 "'{}' gives none for {}",
+                                 model_.name(), name));
         }
         if (!(a.duration > 0)) {
-          bad_record(r, "RATE", fmt::format("modelled duration of {} is {}, not > 0", name, a.duration));
+          bad_record(r, "RATE",
+                     fmt::format("modelled duration of {} is {}, not > 0", name, a.duration));
         }
         d.duration = a.duration;
         d.rate = d.amount / d.duration;
@@ -298,7 +306,8 @@ class SubjectSimulator::Run {
 
   std::string state_list() const {
     std::string s;
-    for (int i = 0; i < n_; ++i) s += fmt::format("{}{} = {}", i ? ", " : "", i + 1, model_.states()[i].name);
+    for (int i = 0; i < n_; ++i)
+      s += fmt::format("{}{} = {}", i ? ", " : "", i + 1, model_.states()[i].name);
     return s;
   }
 
@@ -347,6 +356,7 @@ class SubjectSimulator::Run {
   std::vector<double> input_;           // zero-order input per state from running infusions
   std::vector<int> infusions_running_;  // per state
   std::vector<double> current_cov_;
+  bool covariates_set_ = false;
   DosedSystem system_;
   solver::OdeIntegrator integrator_;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
@@ -356,7 +366,6 @@ class SubjectSimulator::Run {
   long ss_intervals_ = 0;
   std::vector<double> next_discontinuity_;
 };
-
 
 // --- steady state ---------------------------------------------------------------------------
 // The state at the SS record's time t is the periodic solution of the regimen "this dose every
@@ -379,7 +388,7 @@ void SubjectSimulator::Run::steady_state(const events::Record& r, const Resolved
     y_ss = equilibrium_state(d, y_init);
   } else {
     const double ii = d.interval;
-    const double phase = std::fmod(d.lag, ii);  // where the dose falls inside [t - II, t)
+    const double phase = std::fmod(d.lag, ii);        // where the dose falls inside [t - II, t)
     std::vector<std::pair<double, double>> infusing;  // sub-intervals of [0, II), one per dose
     if (d.rate > 0) {
       for (int j = 0;; ++j) {
@@ -460,8 +469,8 @@ std::vector<double> SubjectSimulator::Run::periodic_state(
         system_.use_input(&input_);
         throw SolveFailed{SubjectStatus::kSolverFailure,
                           fmt::format("integration failed while computing a steady state at t = "
-                                      "{}: {} {}", t_, solver::to_string(status),
-                                      integrator_.last_error())};
+                                      "{}: {} {}",
+                                      t_, solver::to_string(status), integrator_.last_error())};
       }
     }
     ++ss_intervals_;
@@ -471,8 +480,8 @@ std::vector<double> SubjectSimulator::Run::periodic_state(
   reinit_needed_ = true;
   if (!done) {
     throw SolveFailed{SubjectStatus::kSteadyStateNotReached,
-                      fmt::format("steady state at t = {} not reached in {} dosing intervals",
-                                  t_, options_.steady_state_max_intervals)};
+                      fmt::format("steady state at t = {} not reached in {} dosing intervals", t_,
+                                  options_.steady_state_max_intervals)};
   }
   return y;
 }
@@ -493,7 +502,8 @@ std::vector<double> SubjectSimulator::Run::equilibrium_state(const ResolvedDose&
       system_.use_input(&input_);
       throw SolveFailed{SubjectStatus::kSolverFailure,
                         fmt::format("integration failed while computing a steady-state infusion "
-                                    "at t = {}: {}", t_, solver::to_string(status))};
+                                    "at t = {}: {}",
+                                    t_, solver::to_string(status))};
     }
     ++ss_intervals_;
     converged(before, y, last_error);
@@ -526,7 +536,8 @@ SubjectResult SubjectSimulator::simulate(const SubjectInput& subject) {
     throw std::invalid_argument("SubjectInput: covariates must have one row per record");
   }
   if (!subject.parameters.empty() && subject.parameters.size() != model_->parameters().size()) {
-    throw std::invalid_argument("SubjectInput: parameters must be empty or one per model parameter");
+    throw std::invalid_argument(
+        "SubjectInput: parameters must be empty or one per model parameter");
   }
   model::ModelWorkspace workspace(model_);
   Run run(*model_, options_, workspace, subject);
@@ -535,9 +546,12 @@ SubjectResult SubjectSimulator::simulate(const SubjectInput& subject) {
 
 std::string to_string(SubjectStatus status) {
   switch (status) {
-    case SubjectStatus::kSuccess: return "success";
-    case SubjectStatus::kSolverFailure: return "solver failure";
-    case SubjectStatus::kSteadyStateNotReached: return "steady state not reached";
+    case SubjectStatus::kSuccess:
+      return "success";
+    case SubjectStatus::kSolverFailure:
+      return "solver failure";
+    case SubjectStatus::kSteadyStateNotReached:
+      return "steady state not reached";
   }
   return "unknown";
 }

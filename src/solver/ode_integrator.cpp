@@ -5,11 +5,11 @@
 #include <stdexcept>
 
 #include <cvodes/cvodes.h>
+#include <fmt/format.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
-#include <fmt/format.h>
 
 namespace smartnano::solver {
 
@@ -68,13 +68,33 @@ struct Trampolines {
   static void error_handler(int /*code*/, const char* module, const char* function, char* msg,
                             void* user_data) {
     auto* self = static_cast<OdeIntegrator*>(user_data);
-    if (self->last_error_.empty()) self->last_error_ = fmt::format("{}::{}: {}", module, function, msg);
+    if (self->last_error_.empty())
+      self->last_error_ = fmt::format("{}::{}: {}", module, function, msg);
   }
 };
 
 namespace {
 void check(int flag, const char* call) {
-  if (flag < 0) throw std::runtime_error(fmt::format("SUNDIALS call {} failed (flag {})", call, flag));
+  if (flag < 0)
+    throw std::runtime_error(fmt::format("SUNDIALS call {} failed (flag {})", call, flag));
+}
+
+// Counters of the current segment (since the last CVodeReInit). CVodeReInit resets the
+// integrator's counters but the linear solver's (Jacobian and difference-quotient RHS
+// evaluations) only at the first CVode call after it; a segment in which CVode never ran
+// (no RHS evaluation yet) has done no work, so its stale linear-solver counters must not count.
+IntegratorStats segment_stats(void* mem) {
+  IntegratorStats now;
+  long v = 0;
+  CVodeGetNumRhsEvals(mem, &v), now.rhs_evaluations = v;
+  if (now.rhs_evaluations == 0) return IntegratorStats{};
+  CVodeGetNumSteps(mem, &v), now.steps = v;
+  CVodeGetNumLinRhsEvals(mem, &v), now.rhs_evaluations += v;
+  CVodeGetNumJacEvals(mem, &v), now.jacobian_evaluations = v;
+  CVodeGetNumLinSolvSetups(mem, &v), now.linear_solver_setups = v;
+  CVodeGetNumErrTestFails(mem, &v), now.error_test_failures = v;
+  CVodeGetNumNonlinSolvConvFails(mem, &v), now.nonlinear_convergence_failures = v;
+  return now;
 }
 }  // namespace
 
@@ -148,18 +168,7 @@ OdeIntegrator::OdeIntegrator(OdeSystem& system, const IntegratorOptions& options
 OdeIntegrator::~OdeIntegrator() = default;
 
 void OdeIntegrator::collect_stats() {
-  if (!started_) return;
-  IntegratorStats now;
-  long v = 0;
-  auto* mem = sundials_->cvode;
-  CVodeGetNumSteps(mem, &v), now.steps = v;
-  CVodeGetNumRhsEvals(mem, &v), now.rhs_evaluations = v;
-  CVodeGetNumLinRhsEvals(mem, &v), now.rhs_evaluations += v;
-  CVodeGetNumJacEvals(mem, &v), now.jacobian_evaluations = v;
-  CVodeGetNumLinSolvSetups(mem, &v), now.linear_solver_setups = v;
-  CVodeGetNumErrTestFails(mem, &v), now.error_test_failures = v;
-  CVodeGetNumNonlinSolvConvFails(mem, &v), now.nonlinear_convergence_failures = v;
-  finished_ += now;
+  if (started_) finished_ += segment_stats(sundials_->cvode);
 }
 
 void OdeIntegrator::reinit(double t0, const double* y0) {
@@ -177,12 +186,13 @@ IntegratorStatus OdeIntegrator::advance(double t_out, double t_stop, double* y) 
   const int n = system_.size();
   if (!started_) throw std::logic_error("OdeIntegrator::advance before reinit");
   if (t_out <= t_) {
-    // CVODES cannot step backwards or by zero; the state at t_ is the last one reached.
+    // CVODES cannot step backwards or by zero. s.y holds the state at t_, the last time
+    // reached (set by reinit() or by the last CVode call); CVodeGetDky is not usable here,
+    // since right after a reinit the step size is 0 and it interpolates to NaN.
     if (t_out < t_) {
       last_error_ = fmt::format("cannot integrate back from t = {} to {}", t_, t_out);
       return IntegratorStatus::kOther;
     }
-    CVodeGetDky(s.cvode, t_, 0, s.y);
     std::memcpy(y, N_VGetArrayPointer(s.y), sizeof(double) * n);
     return IntegratorStatus::kSuccess;
   }
@@ -197,45 +207,48 @@ IntegratorStatus OdeIntegrator::advance(double t_out, double t_stop, double* y) 
     case CV_TSTOP_RETURN:
       t_ = t_out;
       return IntegratorStatus::kSuccess;
-    case CV_TOO_MUCH_WORK: return IntegratorStatus::kTooMuchWork;
-    case CV_TOO_MUCH_ACC: return IntegratorStatus::kTooMuchAccuracy;
-    case CV_ERR_FAILURE: return IntegratorStatus::kErrorTestFailure;
+    case CV_TOO_MUCH_WORK:
+      return IntegratorStatus::kTooMuchWork;
+    case CV_TOO_MUCH_ACC:
+      return IntegratorStatus::kTooMuchAccuracy;
+    case CV_ERR_FAILURE:
+      return IntegratorStatus::kErrorTestFailure;
     case CV_CONV_FAILURE:
     case CV_LSETUP_FAIL:
-    case CV_LSOLVE_FAIL: return IntegratorStatus::kConvergenceFailure;
+    case CV_LSOLVE_FAIL:
+      return IntegratorStatus::kConvergenceFailure;
     case CV_RHSFUNC_FAIL:
     case CV_REPTD_RHSFUNC_ERR:
     case CV_UNREC_RHSFUNC_ERR:
-    case CV_FIRST_RHSFUNC_ERR: return IntegratorStatus::kSystemFailure;
-    default: return IntegratorStatus::kOther;
+    case CV_FIRST_RHSFUNC_ERR:
+      return IntegratorStatus::kSystemFailure;
+    default:
+      return IntegratorStatus::kOther;
   }
 }
 
 IntegratorStats OdeIntegrator::stats() const {
   IntegratorStats total = finished_;
-  if (started_) {
-    long v = 0;
-    auto* mem = sundials_->cvode;
-    CVodeGetNumSteps(mem, &v), total.steps += v;
-    CVodeGetNumRhsEvals(mem, &v), total.rhs_evaluations += v;
-    CVodeGetNumLinRhsEvals(mem, &v), total.rhs_evaluations += v;
-    CVodeGetNumJacEvals(mem, &v), total.jacobian_evaluations += v;
-    CVodeGetNumLinSolvSetups(mem, &v), total.linear_solver_setups += v;
-    CVodeGetNumErrTestFails(mem, &v), total.error_test_failures += v;
-    CVodeGetNumNonlinSolvConvFails(mem, &v), total.nonlinear_convergence_failures += v;
-  }
+  if (started_) total += segment_stats(sundials_->cvode);
   return total;
 }
 
 std::string to_string(IntegratorStatus status) {
   switch (status) {
-    case IntegratorStatus::kSuccess: return "success";
-    case IntegratorStatus::kTooMuchWork: return "too much work (max_steps reached)";
-    case IntegratorStatus::kTooMuchAccuracy: return "tolerances too tight";
-    case IntegratorStatus::kErrorTestFailure: return "repeated error-test failures";
-    case IntegratorStatus::kConvergenceFailure: return "repeated convergence failures";
-    case IntegratorStatus::kSystemFailure: return "model right-hand side failed";
-    case IntegratorStatus::kOther: return "integration failed";
+    case IntegratorStatus::kSuccess:
+      return "success";
+    case IntegratorStatus::kTooMuchWork:
+      return "too much work (max_steps reached)";
+    case IntegratorStatus::kTooMuchAccuracy:
+      return "tolerances too tight";
+    case IntegratorStatus::kErrorTestFailure:
+      return "repeated error-test failures";
+    case IntegratorStatus::kConvergenceFailure:
+      return "repeated convergence failures";
+    case IntegratorStatus::kSystemFailure:
+      return "model right-hand side failed";
+    case IntegratorStatus::kOther:
+      return "integration failed";
   }
   return "unknown";
 }

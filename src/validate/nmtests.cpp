@@ -37,8 +37,8 @@ std::vector<IndexEntry> read_index(const std::string& folder, const NmtestsOptio
   if (!fs::exists(index)) {
     for (const auto& f : fs::directory_iterator(folder)) {
       if (f.path().extension() == ".csv") {
-        entries.push_back({f.path().stem().string(), f.path().filename().string(), "",
-                           options.reference_column});
+        entries.push_back(
+            {f.path().stem().string(), f.path().filename().string(), "", options.reference_column});
       }
     }
     std::sort(entries.begin(), entries.end(),
@@ -88,7 +88,8 @@ ScenarioCheck check_scenario(const std::string& folder, const IndexEntry& entry,
   const std::string path = (fs::path(folder) / entry.file).string();
   const events::DataSet data = events::read_nonmem_csv(path);
   std::string reference_upper = entry.reference_column;
-  for (auto& ch : reference_upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  for (auto& ch : reference_upper)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   const int ref = data.covariate_index(reference_upper);
   if (ref < 0) {
     throw InputError({path, 1, 0, entry.reference_column},
@@ -114,7 +115,8 @@ ScenarioCheck check_scenario(const std::string& folder, const IndexEntry& entry,
       const double expected = data.subjects[s].covariates[r * n_data + ref];
       const double actual = result.outputs[r * n_out + output];
       const double error = std::abs(actual - expected);
-      const double allowed = options.relative_tolerance * std::abs(expected) + options.absolute_tolerance;
+      const double allowed =
+          options.relative_tolerance * std::abs(expected) + options.absolute_tolerance;
       ++check.records;
       check.max_absolute_error = std::max(check.max_absolute_error, error);
       if (expected != 0) {

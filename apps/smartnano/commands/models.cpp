@@ -28,7 +28,8 @@ void add_models_command(CLI::App& app, Action& action) {
       std::cout << "states (CMT = position):\n";
       for (std::size_t i = 0; i < m->states().size(); ++i) {
         const auto& s = m->states()[i];
-        std::cout << fmt::format("  {:>2} {:<12} [{}] {}\n", i + 1, s.name, s.unit.text, s.description);
+        std::cout << fmt::format("  {:>2} {:<12} [{}] {}\n", i + 1, s.name, s.unit.text,
+                                 s.description);
       }
       std::cout << "parameters:\n";
       for (const auto& p : m->parameters()) {

@@ -48,8 +48,8 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
   }
   std::cout << fmt::format("Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s.\n",
                            s.name, s.model->name(), results.size(), wall);
-  std::cout << fmt::format("Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n",
-                           csv, json);
+  std::cout << fmt::format(
+      "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n", csv, json);
   return failed > 0 ? kExitCheckFailed : kExitOk;
 }
 
@@ -64,7 +64,8 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
   cmd->callback([&action, args, command_line] {
     action = [args, command_line] {
       if (args->scenario.empty()) {
-        return simulate(scenario::load_default_scenario(), args->out, "built-in default", command_line);
+        return simulate(scenario::load_default_scenario(), args->out, "built-in default",
+                        command_line);
       }
       return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
                       command_line);
@@ -74,7 +75,8 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
 
 void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line) {
   auto args = std::make_shared<SimulateArgs>();
-  CLI::App* cmd = app.add_subcommand("simulate", "Simulate a scenario file; write results.csv and summary.json");
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Simulate a scenario file; write results.csv and summary.json");
   cmd->add_option("scenario", args->scenario, "scenario file (YAML)")->required();
   cmd->add_option("-o,--out", args->out, "output folder")->capture_default_str();
   cmd->callback([&action, args, command_line] {

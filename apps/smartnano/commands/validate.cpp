@@ -19,14 +19,20 @@ void add_validate_command(CLI::App& app, Action& action) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* nm = validate->add_subcommand(
-      "nmtests", "Simulate every NONMEM dosing scenario in a folder (index.csv + CSVs) and compare");
+      "nmtests",
+      "Simulate every NONMEM dosing scenario in a folder (index.csv + CSVs) and compare");
   nm->add_option("folder", args->folder, "folder with index.csv and the scenario CSVs")->required();
-  nm->add_option("--model", args->model, "built-in model name or model file")->capture_default_str();
-  nm->add_option("--output", args->options.output, "model output to compare")->capture_default_str();
+  nm->add_option("--model", args->model, "built-in model name or model file")
+      ->capture_default_str();
+  nm->add_option("--output", args->options.output, "model output to compare")
+      ->capture_default_str();
   nm->add_option("--reference-column", args->options.reference_column,
-                 "reference column when index.csv names none")->capture_default_str();
-  nm->add_option("--rtol", args->options.relative_tolerance, "pass rule: relative part")->capture_default_str();
-  nm->add_option("--atol", args->options.absolute_tolerance, "pass rule: absolute part")->capture_default_str();
+                 "reference column when index.csv names none")
+      ->capture_default_str();
+  nm->add_option("--rtol", args->options.relative_tolerance, "pass rule: relative part")
+      ->capture_default_str();
+  nm->add_option("--atol", args->options.absolute_tolerance, "pass rule: absolute part")
+      ->capture_default_str();
   nm->callback([&action, args] {
     action = [args] {
       const auto model = model::load_model(args->model);

@@ -23,7 +23,9 @@ enum class RecordKind : unsigned char {
 bool evid_to_kind(int evid, RecordKind& kind);
 int kind_to_evid(RecordKind kind);
 
-inline bool is_dose(RecordKind k) { return k == RecordKind::kDose || k == RecordKind::kResetAndDose; }
+inline bool is_dose(RecordKind k) {
+  return k == RecordKind::kDose || k == RecordKind::kResetAndDose;
+}
 
 // How an infusion's rate is set (RATE column).
 enum class RateMode : unsigned char {
@@ -35,18 +37,18 @@ enum class RateMode : unsigned char {
 
 // Steady-state flag (SS column).
 enum class SteadyState : unsigned char {
-  kNone,      // SS = 0
-  kReset,     // SS = 1: reset, then the periodic steady state of this dose
-  kAdd,       // SS = 2: steady state added to the current state (superposition)
+  kNone,   // SS = 0
+  kReset,  // SS = 1: reset, then the periodic steady state of this dose
+  kAdd,    // SS = 2: steady state added to the current state (superposition)
 };
 
 struct Record {
   double time = 0.0;
   RecordKind kind = RecordKind::kObservation;
-  double amount = 0.0;    // AMT, >= 0
-  int compartment = 0;    // CMT, 1-based as in the data; 0 = the model's default
+  double amount = 0.0;  // AMT, >= 0
+  int compartment = 0;  // CMT, 1-based as in the data; 0 = the model's default
   RateMode rate_mode = RateMode::kBolus;
-  double rate = 0.0;      // RATE when kFixedRate
+  double rate = 0.0;  // RATE when kFixedRate
   SteadyState ss = SteadyState::kNone;
   double interval = 0.0;  // II
   int additional = 0;     // ADDL

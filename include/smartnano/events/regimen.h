@@ -15,9 +15,9 @@
 namespace smartnano::events {
 
 struct Regimen {
-  units::Quantity amount;                 // mass, moles, or per m2 of BSA / per kg of weight
-  std::optional<units::Quantity> every;   // dosing interval (time)
-  int count = 1;                          // number of doses
+  units::Quantity amount;                // mass, moles, or per m2 of BSA / per kg of weight
+  std::optional<units::Quantity> every;  // dosing interval (time)
+  int count = 1;                         // number of doses
   std::optional<units::Quantity> infusion_duration;  // "1 h infusion" / "infusion for 1 h"
   std::optional<units::Quantity> infusion_rate;      // "10 mg/h infusion" (amount per time)
   std::string text;

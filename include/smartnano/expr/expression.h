@@ -21,13 +21,23 @@ namespace smartnano::expr {
 enum class Op {
   kConstant,  // value (and unit, when written as 70[kg])
   kVariable,  // name
-  kAdd, kSub, kMul, kDiv, kPow,  // two args
-  kNeg,                          // one arg
-  kLess, kLessEqual, kGreater, kGreaterEqual, kEqual, kNotEqual,  // two args, result 1 or 0
-  kAnd, kOr,  // two args
-  kNot,       // one arg
-  kIf,        // three args: condition, then, else (only the chosen branch matters)
-  kCall,      // function applied to args
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kPow,  // two args
+  kNeg,  // one arg
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kEqual,
+  kNotEqual,  // two args, result 1 or 0
+  kAnd,
+  kOr,    // two args
+  kNot,   // one arg
+  kIf,    // three args: condition, then, else (only the chosen branch matters)
+  kCall,  // function applied to args
 };
 
 enum class Function { kExp, kLog, kLog10, kSqrt, kAbs, kSin, kCos, kTan, kTanh, kMin, kMax };
@@ -37,9 +47,9 @@ using NodePtr = std::shared_ptr<const Node>;
 
 struct Node {
   Op op = Op::kConstant;
-  double value = 0.0;        // kConstant
-  std::string unit;          // kConstant written with [unit]; "" otherwise
-  std::string name;          // kVariable
+  double value = 0.0;                  // kConstant
+  std::string unit;                    // kConstant written with [unit]; "" otherwise
+  std::string name;                    // kVariable
   Function function = Function::kExp;  // kCall
   std::vector<NodePtr> args;
 };

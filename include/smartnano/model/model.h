@@ -24,7 +24,7 @@ struct ParameterSpec {
   double value = 0.0;  // in `unit`
   units::Unit unit;
   std::string description;
-  std::string source;  // paper and table / figure / page
+  std::string source;                              // paper and table / figure / page
   std::optional<std::pair<double, double>> range;  // plausible range, same unit
   SourceLocation where;
 };
@@ -49,8 +49,8 @@ struct StateSpec {
 
 struct DerivedSpec {
   std::string name;
-  expr::NodePtr expression;  // with unit conversions inserted
-  units::Unit unit;          // declared, or inferred
+  expr::NodePtr expression;       // with unit conversions inserted
+  units::Unit unit;               // declared, or inferred
   bool depends_on_state = false;  // on a state or on t, directly or through other derived
   SourceLocation where;
 };
@@ -58,10 +58,10 @@ struct DerivedSpec {
 // Per-compartment dosing attributes (NONMEM ALAGn, Fn, Rn, Dn); null when not modelled.
 struct DoseTargetSpec {
   int state = 0;
-  expr::NodePtr lag;               // model time unit
-  expr::NodePtr bioavailability;   // dimensionless
-  expr::NodePtr rate;              // state unit per time unit (RATE = -1)
-  expr::NodePtr duration;          // time unit (RATE = -2)
+  expr::NodePtr lag;              // model time unit
+  expr::NodePtr bioavailability;  // dimensionless
+  expr::NodePtr rate;             // state unit per time unit (RATE = -1)
+  expr::NodePtr duration;         // time unit (RATE = -2)
   SourceLocation where;
 };
 

@@ -47,7 +47,7 @@ struct IntegratorOptions {
 // Work counters, accumulated over every segment since construction (or reset_stats()).
 struct IntegratorStats {
   long steps = 0;
-  long rhs_evaluations = 0;       // including those for finite-difference Jacobians
+  long rhs_evaluations = 0;  // including those for finite-difference Jacobians
   long jacobian_evaluations = 0;
   long linear_solver_setups = 0;
   long error_test_failures = 0;

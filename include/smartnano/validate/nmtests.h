@@ -12,23 +12,23 @@
 namespace smartnano::validate {
 
 struct NmtestsOptions {
-  std::string output = "CP";                  // model output compared with the reference
+  std::string output = "CP";                   // model output compared with the reference
   std::string reference_column = "CP_NONMEM";  // used when index.csv does not name one
-  double relative_tolerance = 1e-4;           // pass: |sim - ref| <= rel * |ref| + abs
+  double relative_tolerance = 1e-4;            // pass: |sim - ref| <= rel * |ref| + abs
   double absolute_tolerance = 1e-6;
   simulation::SimulationOptions simulation;
 };
 
 struct ScenarioCheck {
-  std::string scenario;     // from index.csv (or the file name)
+  std::string scenario;  // from index.csv (or the file name)
   std::string file;
   std::string description;
   std::size_t records = 0;
-  std::size_t failures = 0;          // records outside the tolerance
-  double max_relative_error = 0.0;   // over records with ref != 0
+  std::size_t failures = 0;         // records outside the tolerance
+  double max_relative_error = 0.0;  // over records with ref != 0
   double max_absolute_error = 0.0;
-  int worst_line = 0;                // line of the record furthest outside (or closest to) it
-  std::string error;                 // a simulation failure, if any
+  int worst_line = 0;  // line of the record furthest outside (or closest to) it
+  std::string error;   // a simulation failure, if any
   bool passed() const { return failures == 0 && error.empty(); }
 };
 
