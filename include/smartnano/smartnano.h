@@ -4,6 +4,7 @@
 
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 #include "smartnano/core/units.h"
 #include "smartnano/events/dataset.h"
 #include "smartnano/events/record.h"

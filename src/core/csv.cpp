@@ -1,14 +1,13 @@
 #include "smartnano/core/csv.h"
 
+#include "smartnano/core/text.h"
+
 #include <cctype>
 
 namespace smartnano {
 namespace {
 std::string trim_field(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  std::string out(s.substr(b, e - b));
+  std::string out = trim(s);
   if (out.size() >= 2 && out.front() == '"' && out.back() == '"') {
     std::string unquoted;
     for (std::size_t i = 1; i + 1 < out.size(); ++i) {

@@ -11,21 +11,10 @@
 
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 
 namespace smartnano::events {
 namespace {
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::string upper(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
-}
 
 // Column positions of the reserved names (-1 when absent).
 struct Layout {
@@ -71,7 +60,7 @@ class Parser {
                          fmt::format("expected {} fields as in the header, found {}", header.size(),
                                      fields.size()));
       }
-      if (layout.c >= 0 && upper(fields[layout.c]) == "C") continue;
+      if (layout.c >= 0 && to_upper(fields[layout.c]) == "C") continue;
       auto value = [&](int column, double fallback) {
         return column < 0 ? fallback : number(fields[column], line_no, column, header[column]);
       };
@@ -106,11 +95,11 @@ class Parser {
   Layout read_header(const std::vector<std::string>& header, int line_no, DataSet& data) {
     Layout layout;
     for (std::size_t i = 0; i < header.size(); ++i) {
-      const std::string name = upper(header[i]);
+      const std::string name = to_upper(header[i]);
       const int col = static_cast<int>(i);
       if (name.empty()) throw InputError({file_, line_no, col + 1, ""}, "empty column name");
       for (std::size_t j = 0; j < i; ++j) {
-        if (upper(header[j]) == name) {
+        if (to_upper(header[j]) == name) {
           throw InputError({file_, line_no, col + 1, header[i]}, "column appears twice");
         }
       }
@@ -143,7 +132,7 @@ class Parser {
          {std::pair{layout.id, "ID"}, std::pair{layout.time, "TIME"}}) {
       if (column < 0) {
         std::vector<std::string> upper_header;
-        for (const auto& h : header) upper_header.push_back(upper(h));
+        for (const auto& h : header) upper_header.push_back(to_upper(h));
         const std::string close = closest_match(name, upper_header);
         throw InputError({file_, line_no, 0, name},
                          close.empty() ? fmt::format("missing required column {}", name)

@@ -7,15 +7,10 @@
 
 #include <fmt/format.h>
 
+#include "smartnano/core/text.h"
+
 namespace smartnano::events {
 namespace {
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 units::Quantity quantity(const std::string& text, const std::string& what, std::string_view all) {
   try {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 
 namespace smartnano::simulation {
 
@@ -12,8 +13,7 @@ std::vector<SubjectInput> bind_dataset(const events::DataSet& data, const model:
   const auto& covariates = model.covariates();
   std::vector<int> column(covariates.size(), -1);
   for (std::size_t c = 0; c < covariates.size(); ++c) {
-    std::string upper = covariates[c].name;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string upper = to_upper(covariates[c].name);
     column[c] = data.covariate_index(upper);
     if (column[c] < 0 && !covariates[c].default_value) {
       throw InputError(

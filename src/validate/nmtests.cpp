@@ -10,6 +10,7 @@
 
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 #include "smartnano/events/dataset.h"
 #include "smartnano/simulation/dataset_binding.h"
 
@@ -87,9 +88,7 @@ ScenarioCheck check_scenario(const std::string& folder, const IndexEntry& entry,
   check.description = entry.description;
   const std::string path = (fs::path(folder) / entry.file).string();
   const events::DataSet data = events::read_nonmem_csv(path);
-  std::string reference_upper = entry.reference_column;
-  for (auto& ch : reference_upper)
-    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string reference_upper = to_upper(entry.reference_column);
   const int ref = data.covariate_index(reference_upper);
   if (ref < 0) {
     throw InputError({path, 1, 0, entry.reference_column},

@@ -1,0 +1,15 @@
+// Small text helpers shared by the readers of user input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace smartnano {
+
+// `s` without leading and trailing white space.
+std::string trim(std::string_view s);
+
+// ASCII upper case (data-set column names are matched case-insensitively).
+std::string to_upper(std::string_view s);
+
+}  // namespace smartnano
