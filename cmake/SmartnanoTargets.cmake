@@ -38,5 +38,11 @@ function(smartnano_test)
   target_compile_definitions(${T_NAME} PRIVATE
     SMARTNANO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     SMARTNANO_SHARED_DIR="${SMARTNANO_SHARED_DIR}")
-  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" DISCOVERY_TIMEOUT 60)
+  # One label per test: "unit" unless the test says otherwise (e.g. "validation"). A list would
+  # be split by gtest_discover_tests' PROPERTIES and the extra entries lost.
+  set(label unit)
+  if(T_LABELS)
+    list(GET T_LABELS 0 label)
+  endif()
+  gtest_discover_tests(${T_NAME} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
 endfunction()

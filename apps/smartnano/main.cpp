@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   add_simulate_command(app, action, command_line);
   add_validate_command(app, action);
   add_models_command(app, action);
+  add_nca_command(app, action);
+  add_params_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 // docs/api.md says in one line what each header gives.
 #pragma once
 
+#include "smartnano/carrier/carrier_design.h"
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
 #include "smartnano/core/text.h"
@@ -15,6 +16,7 @@
 #include "smartnano/io/results.h"
 #include "smartnano/model/model.h"
 #include "smartnano/model/model_workspace.h"
+#include "smartnano/nca/nca.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/simulation/dataset_binding.h"
 #include "smartnano/simulation/subject_simulator.h"

@@ -22,5 +22,7 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
 void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_validate_command(CLI::App& app, Action& action);
 void add_models_command(CLI::App& app, Action& action);
+void add_nca_command(CLI::App& app, Action& action);
+void add_params_command(CLI::App& app, Action& action);
 
 }  // namespace smartnano::cli
