@@ -252,6 +252,25 @@ PkFactors pk_factors(const CarrierDesign& design, const CarrierReference& refere
   return f;
 }
 
+const std::vector<std::string>& pk_factor_names() {
+  static const std::vector<std::string> kNames = {
+      "tumour_extravasation", "tumour_convection", "tissue_extravasation", "tissue_convection",
+      "mps_uptake",           "clearance",         "cell_uptake",          "release_rate"};
+  return kNames;
+}
+
+double pk_factor(const PkFactors& f, std::string_view name) {
+  if (name == "tumour_extravasation") return f.tumour_extravasation;
+  if (name == "tumour_convection") return f.tumour_convection;
+  if (name == "tissue_extravasation") return f.tissue_extravasation;
+  if (name == "tissue_convection") return f.tissue_convection;
+  if (name == "mps_uptake") return f.mps_uptake;
+  if (name == "clearance") return f.clearance;
+  if (name == "cell_uptake") return f.cell_uptake;
+  if (name == "release_rate") return f.release_rate;
+  throw std::invalid_argument(fmt::format("'{}' is not a carrier PK factor", name));
+}
+
 std::string PkFactors::brief_report() const {
   std::string s;
   s += fmt::format("tumour_extravasation          {:.4g}  (<H> = {:.4g})\n", tumour_extravasation,

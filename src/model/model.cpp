@@ -12,6 +12,7 @@
 #include "model/model_compile.h"
 #include "model/unit_check.h"
 #include "model/yaml_input.h"
+#include "smartnano/carrier/carrier_design.h"
 
 namespace smartnano::model {
 
@@ -26,7 +27,7 @@ class ModelBuilder {
     auto m = std::shared_ptr<Model>(new Model());
     model_ = m.get();
     root_.expect_keys({"model", "description", "time_unit", "parameters", "covariates", "states",
-                       "derived", "odes", "dosing", "outputs"});
+                       "derived", "odes", "dosing", "outputs", "carrier"});
     model_->file_ = root_.file();
     model_->name_ = root_["model"].as_string();
     if (root_.has("description")) model_->description_ = root_["description"].as_string();
@@ -42,6 +43,7 @@ class ModelBuilder {
     read_odes();
     read_dosing();
     read_outputs();
+    read_carrier_links();
     compile_programs(*model_);
     return m;
   }
@@ -319,6 +321,41 @@ class ModelBuilder {
         }
       }
       model_->outputs_.push_back(std::move(o));
+    }
+  }
+
+  void read_carrier_links() {
+    if (!root_.has("carrier")) return;
+    const YamlInput carrier = root_["carrier"];
+    CarrierLinks& links = model_->carrier_links_;
+    links.where = carrier.where();
+    std::vector<std::string> allowed = carrier::pk_factor_names();
+    allowed.insert(allowed.end(), {"encapsulated_dose_state", "free_dose_state"});
+    carrier.expect_keys(allowed);
+    std::vector<std::string> parameter_names;
+    for (const auto& p : model_->parameters_) parameter_names.push_back(p.name);
+    for (const auto& [key, entry] : carrier.entries()) {
+      if (key == "encapsulated_dose_state") {
+        links.encapsulated_state = state_named(entry);
+      } else if (key == "free_dose_state") {
+        links.free_state = state_named(entry);
+      } else {
+        std::vector<int> indices;
+        const auto items = entry.is_sequence() ? entry.items() : std::vector<YamlInput>{entry};
+        for (const auto& item : items) {
+          const std::string name = item.as_string();
+          const int i = model_->parameter_index(name);
+          if (i < 0) {
+            item.fail(fmt::format("'{}' is not a parameter{}", name,
+                                  did_you_mean(name, parameter_names)));
+          }
+          indices.push_back(i);
+        }
+        links.factors.emplace_back(key, std::move(indices));
+      }
+    }
+    if ((links.encapsulated_state >= 0) != (links.free_state >= 0)) {
+      carrier.fail("give both encapsulated_dose_state and free_dose_state, or neither");
     }
   }
 

@@ -10,6 +10,7 @@
 
 #include "model/yaml_input.h"
 #include "scenario/default_scenario.h"
+#include "smartnano/carrier/carrier_design.h"
 #include "smartnano/events/dataset.h"
 #include "smartnano/simulation/dataset_binding.h"
 
@@ -106,13 +107,57 @@ std::vector<double> observation_times(const YamlInput& at, const units::Unit& ti
   return times;
 }
 
+// The scenario's carrier design: its PK factors multiply the model parameters the model file
+// links to them, except parameters the scenario sets explicitly (those win).
+void apply_carrier(const YamlInput& at, const model::Model& m, const std::vector<bool>& overridden,
+                   Scenario& s) {
+  const auto& links = m.carrier_links();
+  if (!links.present()) {
+    at.fail(
+        fmt::format("model '{}' does not say how a carrier design acts on it (no 'carrier:' "
+                    "section in the model file)",
+                    m.name()));
+  }
+  at.expect_keys({"diameter", "pdi", "zeta_potential", "peg_mol_percent", "ligand_mol_percent",
+                  "release_half_life", "drug_loading", "encapsulation_efficiency"});
+  carrier::CarrierDesign d;
+  const units::Unit nm = units::parse_unit("nm"), h = units::parse_unit("h");
+  if (at.has("diameter")) d.hydrodynamic_diameter_nm = quantity_in(at["diameter"], nm, "diameter");
+  if (at.has("pdi")) d.polydispersity_index = at["pdi"].as_double();
+  if (at.has("zeta_potential")) {
+    d.zeta_potential_mV =
+        quantity_in(at["zeta_potential"], units::parse_unit("mV"), "zeta potential");
+  }
+  if (at.has("peg_mol_percent")) d.peg_mol_percent = at["peg_mol_percent"].as_double();
+  if (at.has("ligand_mol_percent")) d.ligand_mol_percent = at["ligand_mol_percent"].as_double();
+  if (at.has("release_half_life")) {
+    d.release_half_life_h = quantity_in(at["release_half_life"], h, "release half-life");
+  }
+  if (at.has("drug_loading")) d.drug_loading_w_w = at["drug_loading"].as_double();
+  if (at.has("encapsulation_efficiency")) {
+    d.encapsulation_efficiency = at["encapsulation_efficiency"].as_double();
+  }
+  try {
+    s.carrier_factors = carrier::pk_factors(d);
+  } catch (const std::invalid_argument& e) {
+    at.fail(e.what());
+  }
+  s.carrier_design = d;
+  for (const auto& [factor, parameters] : links.factors) {
+    const double f = carrier::pk_factor(s.carrier_factors, factor);
+    for (int i : parameters) {
+      if (!overridden[i]) s.parameters[i] *= f;
+    }
+  }
+}
+
 }  // namespace
 
 Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const YamlInput root = YamlInput::parse(yaml, file);
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
-                    "dosing", "data", "observe", "solver"});
+                    "carrier", "dosing", "data", "observe", "solver"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
@@ -125,6 +170,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   }
   const model::Model& m = *s.model;
   for (const auto& p : m.parameters()) s.parameters.push_back(p.value);
+  std::vector<bool> overridden(m.parameters().size(), false);
   if (root.has("parameters")) {
     std::vector<std::string> names;
     for (const auto& p : m.parameters()) names.push_back(p.name);
@@ -135,8 +181,10 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
                                did_you_mean(name, names)));
       }
       s.parameters[i] = quantity_in(value, m.parameters()[i].unit, "parameter " + name);
+      overridden[i] = true;
     }
   }
+  if (root.has("carrier")) apply_carrier(root["carrier"], m, overridden, s);
   std::vector<double> covariates;
   for (const auto& c : m.covariates()) covariates.push_back(c.default_value.value_or(NAN));
   if (root.has("covariates")) {
@@ -211,8 +259,25 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
           item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
       try {
         const events::Regimen regimen = events::parse_regimen(item["dose"].as_string());
-        doses.push_back(events::expand_regimen(regimen, start, state + 1, m.states()[state].unit,
-                                               m.time_unit(), s.body));
+        events::Record dose = events::expand_regimen(regimen, start, state + 1,
+                                                     m.states()[state].unit, m.time_unit(), s.body);
+        const auto& links = m.carrier_links();
+        if (s.carrier_design && state == links.encapsulated_state) {
+          // The unencapsulated part of the dose is free drug from the start.
+          events::Record free = dose;
+          free.compartment = links.free_state + 1;
+          const double ee = s.carrier_factors.encapsulated_fraction_of_dose;
+          const double to_free =
+              units::conversion_factor(m.states()[state].unit, m.states()[links.free_state].unit);
+          dose.amount *= ee;
+          dose.rate *= ee;
+          free.amount *= (1 - ee) * to_free;
+          free.rate *= (1 - ee) * to_free;
+          doses.push_back(dose);
+          if (free.amount > 0) doses.push_back(free);
+        } else {
+          doses.push_back(dose);
+        }
       } catch (const std::invalid_argument& e) {
         item["dose"].fail(e.what());
       }

@@ -36,6 +36,26 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
   info.extra["scenario_name"] = s.name;
   if (!s.data_file.empty()) info.extra["data"] = s.data_file;
   info.extra["body"] = {{"weight_kg", s.body.weight_kg}, {"bsa_m2", s.body.bsa_m2}};
+  if (s.carrier_design) {
+    const auto& d = *s.carrier_design;
+    nlohmann::json factors;
+    for (const auto& name : carrier::pk_factor_names()) {
+      factors[name] = carrier::pk_factor(s.carrier_factors, name);
+    }
+    info.extra["carrier"] = {
+        {"design",
+         {{"hydrodynamic_diameter_nm", d.hydrodynamic_diameter_nm},
+          {"polydispersity_index", d.polydispersity_index},
+          {"zeta_potential_mV", d.zeta_potential_mV},
+          {"peg_mol_percent", d.peg_mol_percent},
+          {"ligand_mol_percent", d.ligand_mol_percent},
+          {"release_half_life_h", d.release_half_life_h},
+          {"drug_loading_w_w", d.drug_loading_w_w},
+          {"encapsulation_efficiency", d.encapsulation_efficiency}}},
+        {"factors", factors},
+        {"encapsulated_fraction_of_dose", s.carrier_factors.encapsulated_fraction_of_dose},
+        {"carrier_dose_per_drug_dose", s.carrier_factors.carrier_dose_per_drug_dose}};
+  }
   io::write_file_atomically(
       json, io::results_summary(*s.model, s.parameters, s.options, results, info).dump(2) + "\n");
 

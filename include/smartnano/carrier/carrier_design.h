@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smartnano::carrier {
@@ -143,6 +144,14 @@ struct PkFactors {
   // One line per factor, for logs and the CLI.
   std::string brief_report() const;
 };
+
+// Names of the multiplicative factors of PkFactors, as model files link them to parameters
+// (a model's `carrier:` section): tumour_extravasation, tumour_convection, tissue_extravasation,
+// tissue_convection, mps_uptake, clearance, cell_uptake, release_rate.
+const std::vector<std::string>& pk_factor_names();
+
+// The factor called `name` (one of pk_factor_names()); throws std::invalid_argument otherwise.
+double pk_factor(const PkFactors& factors, std::string_view name);
 
 // Factors of `design` relative to `reference`. Throws std::invalid_argument listing every
 // problem of every argument (each prefixed with the argument's name) when one is invalid.

@@ -73,6 +73,17 @@ struct OutputSpec {
   SourceLocation where;
 };
 
+// How a carrier design (scenario `carrier:` section) acts on this model: each PK factor of the
+// design multiplies the linked parameters; the encapsulated fraction of a dose goes to
+// `encapsulated_state`, the rest to `free_state` (docs/models/carrier_design.md).
+struct CarrierLinks {
+  std::vector<std::pair<std::string, std::vector<int>>> factors;  // factor -> parameter indices
+  int encapsulated_state = -1;
+  int free_state = -1;
+  SourceLocation where;
+  bool present() const { return !factors.empty() || encapsulated_state >= 0; }
+};
+
 class Model;
 void compile_programs(Model& model);
 
@@ -97,6 +108,7 @@ class Model {
   const std::vector<OutputSpec>& outputs() const { return outputs_; }
   const std::vector<DoseTargetSpec>& dose_targets() const { return dose_targets_; }
   int default_dose_state() const { return default_dose_state_; }
+  const CarrierLinks& carrier_links() const { return carrier_links_; }
 
   int parameter_index(std::string_view name) const;  // -1 if none
   int covariate_index(std::string_view name) const;
@@ -141,6 +153,7 @@ class Model {
   std::vector<DoseTargetSpec> dose_targets_;
   std::vector<OutputSpec> outputs_;
   int default_dose_state_ = 0;
+  CarrierLinks carrier_links_;
   std::vector<std::pair<int, int>> jacobian_pattern_;
   Programs programs_;
   Layout layout_;

@@ -6,9 +6,11 @@
 // and solver settings. Loading checks everything, naming file, line and field.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "smartnano/carrier/carrier_design.h"
 #include "smartnano/events/regimen.h"
 #include "smartnano/model/model.h"
 #include "smartnano/simulation/subject_simulator.h"
@@ -25,6 +27,9 @@ struct Scenario {
   std::vector<simulation::SubjectInput> subjects;  // from the regimens or the data set
   std::string data_file;                           // "" when doses come from regimens
   simulation::SimulationOptions options;
+  // The scenario's `carrier:` design and what it did to the model (absent without one).
+  std::optional<carrier::CarrierDesign> carrier_design;
+  carrier::PkFactors carrier_factors;
 };
 
 // Throws InputError naming file, line and field for anything wrong. Relative paths (model,
