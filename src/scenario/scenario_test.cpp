@@ -72,7 +72,7 @@ TEST(Scenario, DefaultScenarioLoadsAsDocumented) {
   const Scenario s = load_default_scenario();
   EXPECT_EQ(s.name, "default");
   ASSERT_TRUE(s.model);
-  EXPECT_EQ(s.model->name(), "one_cmt_oral");
+  EXPECT_EQ(s.model->name(), "liposomal_doxorubicin_human");
   EXPECT_TRUE(s.data_file.empty());
   EXPECT_DOUBLE_EQ(s.body.weight_kg, 70);
   EXPECT_DOUBLE_EQ(s.body.bsa_m2, mosteller_bsa_m2(70, 175));
@@ -82,22 +82,24 @@ TEST(Scenario, DefaultScenarioLoadsAsDocumented) {
   for (std::size_t i = 0; i < s.parameters.size(); ++i) {
     EXPECT_EQ(s.parameters[i], s.model->parameters()[i].value) << s.model->parameters()[i].name;
   }
-  // 100 mg by mouth every 24 h x 4: one dose record (ADDL 3, II 24) into DEPOT (CMT 1), then
-  // hourly observations 0..130 h, the dose first at t = 0.
+  // PLD 50 mg/m2 as a 1 h infusion every 28 days x 3: one dose record (ADDL 2, II 672 h) into
+  // LP (the encapsulated plasma state), then observations every 6 h over 84 days, dose first.
   ASSERT_EQ(s.subjects.size(), 1u);
   const auto& records = s.subjects[0].records;
-  ASSERT_EQ(records.size(), 132u);
+  ASSERT_EQ(records.size(), 338u);
   const events::Record& dose = records[0];
+  const double amount = 50 * mosteller_bsa_m2(70, 175);
   EXPECT_EQ(dose.kind, events::RecordKind::kDose);
   EXPECT_EQ(dose.time, 0);
-  EXPECT_EQ(dose.amount, 100);
-  EXPECT_EQ(dose.compartment, 1);
-  EXPECT_EQ(dose.interval, 24);
-  EXPECT_EQ(dose.additional, 3);
-  EXPECT_EQ(dose.rate_mode, events::RateMode::kBolus);
+  EXPECT_NEAR(dose.amount, amount, 1e-12 * amount);
+  EXPECT_EQ(dose.compartment, s.model->state_index("LP") + 1);
+  EXPECT_EQ(dose.interval, 672);
+  EXPECT_EQ(dose.additional, 2);
+  EXPECT_EQ(dose.rate_mode, events::RateMode::kFixedRate);
+  EXPECT_NEAR(dose.rate, amount, 1e-12 * amount);  // per hour: a 1 h infusion
   for (std::size_t r = 1; r < records.size(); ++r) {
     EXPECT_EQ(records[r].kind, events::RecordKind::kObservation);
-    EXPECT_DOUBLE_EQ(records[r].time, static_cast<double>(r - 1));
+    EXPECT_DOUBLE_EQ(records[r].time, 6.0 * static_cast<double>(r - 1));
   }
   EXPECT_EQ(s.subjects[0].covariates.size(), records.size() * s.model->covariates().size());
   // It simulates.
