@@ -10,6 +10,7 @@
 
 #include "model/yaml_input.h"
 #include "scenario/default_scenario.h"
+#include "scenario/population_scenario.h"
 #include "smartnano/carrier/carrier_design.h"
 #include "smartnano/events/dataset.h"
 #include "smartnano/simulation/dataset_binding.h"
@@ -24,8 +25,6 @@ double mosteller_bsa_m2(double weight_kg, double height_cm) {
   return std::sqrt(weight_kg * height_cm / 3600.0);
 }
 
-namespace {
-
 double quantity_in(const YamlInput& at, const units::Unit& unit, const std::string& what) {
   const units::Quantity q = at.as_quantity();
   if (q.unit.dimensionless() && q.unit.scale == 1.0 && !unit.dimensionless()) {
@@ -37,6 +36,8 @@ double quantity_in(const YamlInput& at, const units::Unit& unit, const std::stri
     at.fail(fmt::format("{}: {}", what, e.what()));
   }
 }
+
+namespace {
 
 std::string resolve(const std::string& path, const std::string& scenario_file) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
@@ -151,13 +152,96 @@ void apply_carrier(const YamlInput& at, const model::Model& m, const std::vector
   }
 }
 
+// One `dosing:` entry, checked; expanded per subject by make_subject.
+struct DoseItem {
+  events::Regimen regimen;
+  double start = 0.0;
+  int state = 0;
+  YamlInput at;
+};
+
+DoseItem read_dose_item(const YamlInput& item, const model::Model& m) {
+  item.expect_keys({"dose", "into", "start"});
+  int state = m.default_dose_state();
+  if (item.has("into")) {
+    state = m.state_index(item["into"].as_string());
+    if (state < 0) {
+      std::vector<std::string> names;
+      for (const auto& st : m.states()) names.push_back(st.name);
+      item["into"].fail(fmt::format("'{}' is not a state of model '{}'{}", item["into"].as_string(),
+                                    m.name(), did_you_mean(item["into"].as_string(), names)));
+    }
+  }
+  const double start = item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
+  try {
+    return DoseItem{events::parse_regimen(item["dose"].as_string()), start, state, item};
+  } catch (const std::invalid_argument& e) {
+    item["dose"].fail(e.what());
+  }
+}
+
+// A subject's records: its doses (regimens expanded with its body size) merged with the
+// observation times, doses first at tied times (NONMEM order: the observation sees the dose).
+simulation::SubjectInput make_subject(double id, const std::vector<double>& parameters,
+                                      const events::BodySize& body,
+                                      const std::vector<DoseItem>& items,
+                                      const std::vector<double>& times,
+                                      const std::vector<double>& covariates, const model::Model& m,
+                                      const Scenario& s, const std::string& who) {
+  simulation::SubjectInput subject;
+  subject.id = id;
+  subject.source = s.file;
+  subject.parameters = parameters;
+  std::vector<events::Record> doses;
+  for (const auto& item : items) {
+    const int state = item.state;
+    try {
+      events::Record dose = events::expand_regimen(item.regimen, item.start, state + 1,
+                                                   m.states()[state].unit, m.time_unit(), body);
+      const auto& links = m.carrier_links();
+      if (s.carrier_design && state == links.encapsulated_state) {
+        // The unencapsulated part of the dose is free drug from the start.
+        events::Record free = dose;
+        free.compartment = links.free_state + 1;
+        const double ee = s.carrier_factors.encapsulated_fraction_of_dose;
+        const double to_free =
+            units::conversion_factor(m.states()[state].unit, m.states()[links.free_state].unit);
+        dose.amount *= ee;
+        dose.rate *= ee;
+        free.amount *= (1 - ee) * to_free;
+        free.rate *= (1 - ee) * to_free;
+        doses.push_back(dose);
+        if (free.amount > 0) doses.push_back(free);
+      } else {
+        doses.push_back(dose);
+      }
+    } catch (const std::invalid_argument& e) {
+      item.at["dose"].fail(who + e.what());
+    }
+  }
+  std::stable_sort(doses.begin(), doses.end(),
+                   [](const auto& a, const auto& b) { return a.time < b.time; });
+  std::size_t d = 0;
+  for (double t : times) {
+    while (d < doses.size() && doses[d].time <= t) subject.records.push_back(doses[d++]);
+    events::Record obs;
+    obs.time = t;
+    subject.records.push_back(obs);
+  }
+  while (d < doses.size()) subject.records.push_back(doses[d++]);
+  for (std::size_t r = 0; r < subject.records.size(); ++r) {
+    subject.covariates.insert(subject.covariates.end(), covariates.begin(), covariates.end());
+  }
+  return subject;
+}
+
 }  // namespace
 
 Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const YamlInput root = YamlInput::parse(yaml, file);
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
-                    "carrier", "dosing", "data", "observe", "solver"});
+                    "carrier", "population", "dosing", "data", "observe", "solver"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
@@ -199,16 +283,19 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
       covariates[i] = quantity_in(value, m.covariates()[i].unit, "covariate " + name);
     }
   }
+  double height_cm = 0.0;  // 0 = not given
   if (root.has("subject")) {
     const YamlInput subject = root["subject"];
     subject.expect_keys({"weight", "height", "bsa"});
     if (subject.has("weight"))
       s.body.weight_kg = quantity_in(subject["weight"], units::parse_unit("kg"), "weight");
+    if (subject.has("height")) {
+      height_cm = quantity_in(subject["height"], units::parse_unit("cm"), "height");
+    }
     if (subject.has("bsa")) {
       s.body.bsa_m2 = quantity_in(subject["bsa"], units::parse_unit("m2"), "bsa");
     } else if (subject.has("height") && subject.has("weight")) {
-      s.body.bsa_m2 = mosteller_bsa_m2(
-          s.body.weight_kg, quantity_in(subject["height"], units::parse_unit("cm"), "height"));
+      s.body.bsa_m2 = mosteller_bsa_m2(s.body.weight_kg, height_cm);
     }
     if (s.body.weight_kg < 0 || s.body.bsa_m2 < 0) subject.fail("body size must be positive");
   }
@@ -217,6 +304,11 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (root.has("data")) {
     if (root.has("dosing") || root.has("observe")) {
       root["data"].fail("give either a data set or dosing and observe, not both");
+    }
+    if (root.has("population")) {
+      root["population"].fail(
+          "a population is sampled for regimen scenarios (dosing and observe); a data set "
+          "brings its own subjects");
     }
     s.data_file = resolve(root["data"].as_string(), file);
     try {
@@ -236,72 +328,38 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
                       m.covariates()[c].name));
     }
   }
-  simulation::SubjectInput subject;
-  subject.id = 1;
-  subject.source = file;
-  subject.parameters = s.parameters;
-  std::vector<events::Record> doses;
+  // The regimens are parsed once and expanded per subject (per-kg and per-m2 doses use each
+  // subject's own body size).
+  std::vector<DoseItem> items;
   if (root.has("dosing")) {
-    for (const auto& item : root["dosing"].items()) {
-      item.expect_keys({"dose", "into", "start"});
-      int state = m.default_dose_state();
-      if (item.has("into")) {
-        state = m.state_index(item["into"].as_string());
-        if (state < 0) {
-          std::vector<std::string> names;
-          for (const auto& st : m.states()) names.push_back(st.name);
-          item["into"].fail(fmt::format("'{}' is not a state of model '{}'{}",
-                                        item["into"].as_string(), m.name(),
-                                        did_you_mean(item["into"].as_string(), names)));
-        }
-      }
-      const double start =
-          item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
-      try {
-        const events::Regimen regimen = events::parse_regimen(item["dose"].as_string());
-        events::Record dose = events::expand_regimen(regimen, start, state + 1,
-                                                     m.states()[state].unit, m.time_unit(), s.body);
-        const auto& links = m.carrier_links();
-        if (s.carrier_design && state == links.encapsulated_state) {
-          // The unencapsulated part of the dose is free drug from the start.
-          events::Record free = dose;
-          free.compartment = links.free_state + 1;
-          const double ee = s.carrier_factors.encapsulated_fraction_of_dose;
-          const double to_free =
-              units::conversion_factor(m.states()[state].unit, m.states()[links.free_state].unit);
-          dose.amount *= ee;
-          dose.rate *= ee;
-          free.amount *= (1 - ee) * to_free;
-          free.rate *= (1 - ee) * to_free;
-          doses.push_back(dose);
-          if (free.amount > 0) doses.push_back(free);
-        } else {
-          doses.push_back(dose);
-        }
-      } catch (const std::invalid_argument& e) {
-        item["dose"].fail(e.what());
-      }
-    }
+    for (const auto& item : root["dosing"].items()) items.push_back(read_dose_item(item, m));
   }
   const std::vector<double> times = root.has("observe")
                                         ? observation_times(root["observe"], m.time_unit())
                                         : std::vector<double>{};
-  // Doses first at tied times (NONMEM order: the observation sees the dose).
-  std::stable_sort(doses.begin(), doses.end(),
-                   [](const auto& a, const auto& b) { return a.time < b.time; });
-  std::size_t d = 0;
-  for (double t : times) {
-    while (d < doses.size() && doses[d].time <= t) subject.records.push_back(doses[d++]);
-    events::Record obs;
-    obs.time = t;
-    subject.records.push_back(obs);
+  if (items.empty() && times.empty()) {
+    root.fail("nothing to simulate: give dosing and observe, or data");
   }
-  while (d < doses.size()) subject.records.push_back(doses[d++]);
-  if (subject.records.empty()) root.fail("nothing to simulate: give dosing and observe, or data");
-  for (std::size_t r = 0; r < subject.records.size(); ++r) {
-    subject.covariates.insert(subject.covariates.end(), covariates.begin(), covariates.end());
+  if (!root.has("population")) {
+    s.subjects.push_back(make_subject(1, s.parameters, s.body, items, times, covariates, m, s, ""));
+    return s;
   }
-  s.subjects.push_back(std::move(subject));
+  const population::PopulationSampler sampler =
+      make_population_sampler(root["population"], m, s.parameters);
+  s.population = sampler.spec();
+  s.subjects.reserve(sampler.spec().size);
+  for (long k = 0; k < sampler.spec().size; ++k) {
+    const population::PatientSample patient = sampler.sample(k);
+    events::BodySize body = s.body;
+    if (patient.weight_kg > 0) body.weight_kg = patient.weight_kg;
+    const double height = patient.height_cm > 0 ? patient.height_cm : height_cm;
+    if ((patient.weight_kg > 0 || patient.height_cm > 0) && body.weight_kg > 0 && height > 0) {
+      body.bsa_m2 = mosteller_bsa_m2(body.weight_kg, height);
+    }
+    s.subjects.push_back(make_subject(static_cast<double>(k + 1), patient.parameters, body, items,
+                                      times, covariates, m, s, fmt::format("patient {}: ", k + 1)));
+    s.subject_bodies.push_back(body);
+  }
   return s;
 }
 

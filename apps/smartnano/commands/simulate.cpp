@@ -9,6 +9,7 @@
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/io/results.h"
 #include "smartnano/scenario/scenario.h"
+#include "smartnano/simulation/simulate_all.h"
 #include "smartnano/simulation/subject_simulator.h"
 
 namespace smartnano::cli {
@@ -17,15 +18,15 @@ namespace {
 struct SimulateArgs {
   std::string scenario;
   std::string out = "smartnano-output";
+  int threads = 0;  // 0: the hardware concurrency
 };
 
 int simulate(const scenario::Scenario& s, const std::string& out_dir, const std::string& label,
-             const std::string& command_line) {
+             const std::string& command_line, int threads) {
   const auto start = std::chrono::steady_clock::now();
-  simulation::SubjectSimulator simulator(s.model, s.options);
-  std::vector<simulation::SubjectResult> results;
-  results.reserve(s.subjects.size());
-  for (const auto& subject : s.subjects) results.push_back(simulator.simulate(subject));
+  const int used_threads = simulation::effective_threads(threads, s.subjects.size());
+  const std::vector<simulation::SubjectResult> results =
+      simulation::simulate_all(s.model, s.options, s.subjects, used_threads);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -34,6 +35,14 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
   io::write_results_csv(csv, *s.model, results);
   io::RunInfo info{command_line, label, "results.csv", wall, 0, {}};
   info.extra["scenario_name"] = s.name;
+  info.extra["threads"] = used_threads;
+  if (s.population) {
+    info.seed = static_cast<long long>(s.population->seed);
+    nlohmann::json variability = nlohmann::json::object();
+    for (const auto& v : s.population->variability) variability[v.parameter] = v.omega2;
+    info.extra["population"] = {
+        {"size", s.population->size}, {"seed", s.population->seed}, {"omega2", variability}};
+  }
   if (!s.data_file.empty()) info.extra["data"] = s.data_file;
   info.extra["body"] = {{"weight_kg", s.body.weight_kg}, {"bsa_m2", s.body.bsa_m2}};
   if (s.carrier_design) {
@@ -66,11 +75,20 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
       std::cerr << fmt::format("smartnano: subject {} failed: {}\n", r.id, r.message);
     }
   }
-  std::cout << fmt::format("Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s.\n",
-                           s.name, s.model->name(), results.size(), wall);
+  std::cout << fmt::format(
+      "Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s on {} thread(s).\n", s.name,
+      s.model->name(), results.size(), wall, used_threads);
   std::cout << fmt::format(
       "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n", csv, json);
   return failed > 0 ? kExitCheckFailed : kExitOk;
+}
+
+void add_threads_option(CLI::App& cmd, SimulateArgs& args) {
+  cmd.add_option("--threads", args.threads,
+                 "threads simulating subjects (0: the hardware concurrency); results are the "
+                 "same for any number")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -81,14 +99,15 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
       "run", "Run a scenario; with none, the built-in default scenario (scenarios/default.yaml)");
   cmd->add_option("scenario", args->scenario, "scenario file (YAML); default: the built-in one");
   cmd->add_option("-o,--out", args->out, "output folder")->capture_default_str();
+  add_threads_option(*cmd, *args);
   cmd->callback([&action, args, command_line] {
     action = [args, command_line] {
       if (args->scenario.empty()) {
         return simulate(scenario::load_default_scenario(), args->out, "built-in default",
-                        command_line);
+                        command_line, args->threads);
       }
       return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line);
+                      command_line, args->threads);
     };
   });
 }
@@ -99,10 +118,11 @@ void add_simulate_command(CLI::App& app, Action& action, const std::string& comm
       "simulate", "Simulate a scenario file; write results.csv and summary.json");
   cmd->add_option("scenario", args->scenario, "scenario file (YAML)")->required();
   cmd->add_option("-o,--out", args->out, "output folder")->capture_default_str();
+  add_threads_option(*cmd, *args);
   cmd->callback([&action, args, command_line] {
     action = [args, command_line] {
       return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line);
+                      command_line, args->threads);
     };
   });
 }
