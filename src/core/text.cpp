@@ -1,6 +1,10 @@
 #include "smartnano/core/text.h"
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "smartnano/core/error.h"
 
 namespace smartnano {
 
@@ -15,6 +19,15 @@ std::string to_upper(std::string_view s) {
   std::string out(s);
   for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return out;
+}
+
+std::string read_text_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError({path, 0, 0, ""}, "cannot open the " + std::string(what) + " for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace smartnano

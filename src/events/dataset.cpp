@@ -219,11 +219,7 @@ DataSet parse_nonmem_csv(std::string_view text, const std::string& file) {
 }
 
 DataSet read_nonmem_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the data set for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_nonmem_csv(buffer.str(), path);
+  return parse_nonmem_csv(read_text_file(path, "data set"), path);
 }
 
 }  // namespace smartnano::events

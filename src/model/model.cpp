@@ -1,4 +1,5 @@
 #include "smartnano/model/model.h"
+#include "smartnano/core/text.h"
 
 #include <fstream>
 #include <map>
@@ -377,11 +378,7 @@ std::shared_ptr<const Model> Model::load_text(const std::string& yaml, const std
 }
 
 std::shared_ptr<const Model> Model::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the model file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_text(text.str(), path);
+  return load_text(read_text_file(path, "model file"), path);
 }
 
 namespace {

@@ -17,14 +17,6 @@ namespace smartnano::nca {
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool is_missing(const std::string& field) { return field.empty() || to_upper(field) == "NA"; }
 
 // A CSV table read row by row, with the location of every field for messages.
@@ -189,7 +181,7 @@ std::vector<Profile> parse_nca_input(std::string_view text, const std::string& f
 }
 
 std::vector<Profile> read_nca_input(const std::string& path) {
-  return parse_nca_input(read_text(path), path);
+  return parse_nca_input(read_text_file(path), path);
 }
 
 std::vector<Profile> parse_concentration_table(std::string_view text, const std::string& file,
@@ -225,7 +217,8 @@ std::vector<Profile> parse_concentration_table(std::string_view text, const std:
 
 std::vector<Profile> read_concentration_table(const std::string& path, const TableColumns& columns,
                                               double dose, Route route, double infusion_duration) {
-  return parse_concentration_table(read_text(path), path, columns, dose, route, infusion_duration);
+  return parse_concentration_table(read_text_file(path), path, columns, dose, route,
+                                   infusion_duration);
 }
 
 std::vector<SubjectNca> analyse_profiles(const std::vector<Profile>& profiles,

@@ -1,4 +1,5 @@
 #include "smartnano/scenario/scenario.h"
+#include "smartnano/core/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -364,11 +365,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the scenario file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), path);
+  return load_scenario_text(read_text_file(path, "scenario file"), path);
 }
 
 Scenario load_default_scenario() {

@@ -24,14 +24,6 @@ struct IndexEntry {
   std::string scenario, file, description, reference_column;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<IndexEntry> read_index(const std::string& folder, const NmtestsOptions& options) {
   const fs::path index = fs::path(folder) / "index.csv";
   std::vector<IndexEntry> entries;
@@ -46,7 +38,7 @@ std::vector<IndexEntry> read_index(const std::string& folder, const NmtestsOptio
               [](const auto& a, const auto& b) { return a.file < b.file; });
     return entries;
   }
-  const std::string text = read_text(index.string());
+  const std::string text = read_text_file(index.string());
   const auto lines = split_lines(text);
   if (lines.empty()) throw InputError({index.string(), 1, 0, ""}, "empty index");
   const auto header = split_csv_line(lines[0]);
