@@ -45,6 +45,30 @@ void write_results_csv(const std::string& path, const model::Model& model,
   file.commit();
 }
 
+void write_subjects_csv(const std::string& path, const model::Model& model,
+                        const std::vector<simulation::SubjectInput>& subjects,
+                        const std::vector<double>& default_parameters,
+                        const std::vector<events::BodySize>& bodies) {
+  AtomicFile file(path);
+  std::ostream& out = file.stream();
+  out << "ID,WEIGHT,BSA";
+  for (const auto& p : model.parameters()) out << ',' << p.name;
+  out << '\n';
+  for (std::size_t k = 0; k < subjects.size(); ++k) {
+    const auto& subject = subjects[k];
+    const events::BodySize body = k < bodies.size() ? bodies[k] : events::BodySize{};
+    std::string line = fmt::format("{},{},{}", number(subject.id),
+                                   body.weight_kg > 0 ? number(body.weight_kg) : "NA",
+                                   body.bsa_m2 > 0 ? number(body.bsa_m2) : "NA");
+    const auto& values = subject.parameters.empty() ? default_parameters : subject.parameters;
+    for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+      line += ',' + number(i < values.size() ? values[i] : model.parameters()[i].value);
+    }
+    out << line << '\n';
+  }
+  file.commit();
+}
+
 nlohmann::json versions() {
   return {{"smartnano", SMARTNANO_VERSION_STRING},
           {"sundials", SUNDIALS_VERSION},

@@ -32,8 +32,13 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
 
   const std::string csv = (std::filesystem::path(out_dir) / "results.csv").string();
   const std::string json = (std::filesystem::path(out_dir) / "summary.json").string();
+  const std::string subjects_csv = (std::filesystem::path(out_dir) / "subjects.csv").string();
   io::write_results_csv(csv, *s.model, results);
+  std::vector<events::BodySize> bodies = s.subject_bodies;
+  if (bodies.empty()) bodies.assign(s.subjects.size(), s.body);
+  io::write_subjects_csv(subjects_csv, *s.model, s.subjects, s.parameters, bodies);
   io::RunInfo info{command_line, label, "results.csv", wall, 0, {}};
+  info.extra["subjects_file"] = "subjects.csv";
   info.extra["scenario_name"] = s.name;
   info.extra["threads"] = used_threads;
   if (s.population) {
@@ -79,7 +84,9 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
       "Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s on {} thread(s).\n", s.name,
       s.model->name(), results.size(), wall, used_threads);
   std::cout << fmt::format(
-      "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n", csv, json);
+      "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n  and {} (each "
+      "subject's parameters and body size)\n",
+      csv, json, subjects_csv);
   return failed > 0 ? kExitCheckFailed : kExitOk;
 }
 

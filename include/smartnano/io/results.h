@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "smartnano/events/regimen.h"
 #include "smartnano/model/model.h"
 #include "smartnano/simulation/subject_simulator.h"
 
@@ -17,6 +18,14 @@ namespace smartnano::io {
 // written with 10 significant digits. Written atomically.
 void write_results_csv(const std::string& path, const model::Model& model,
                        const std::vector<simulation::SubjectResult>& results);
+
+// One row per subject: ID, body weight and BSA (when known), then every model parameter as
+// simulated (model units; a population's sampled values, with overrides and carrier factors
+// applied). Written atomically. `bodies` may be empty or hold one entry per subject.
+void write_subjects_csv(const std::string& path, const model::Model& model,
+                        const std::vector<simulation::SubjectInput>& subjects,
+                        const std::vector<double>& default_parameters,
+                        const std::vector<events::BodySize>& bodies);
 
 struct RunInfo {
   std::string command;       // the command line
