@@ -30,18 +30,40 @@ void write_results_csv(const std::string& path, const model::Model& model,
   }
   out << '\n';
   const std::size_t n_out = model.outputs().size(), n_states = model.states().size();
-  std::string line;
+  // Rows are formatted into one buffer and written in large chunks: with millions of rows the
+  // writer, not the solver, would otherwise dominate a population run.
+  fmt::memory_buffer buffer;
+  auto put = [&buffer](double v) {
+    if (std::isnan(v)) {
+      buffer.append(std::string_view("NA"));
+    } else {
+      fmt::format_to(std::back_inserter(buffer), "{:.10g}", v);
+    }
+  };
   for (const auto& r : results) {
     for (std::size_t row = 0; row < r.times.size(); ++row) {
-      line = fmt::format("{},{},{}", number(r.id), number(r.times[row]), r.evids[row]);
-      for (std::size_t k = 0; k < n_out; ++k) line += ',' + number(r.outputs[row * n_out + k]);
-      if (with_states) {
-        for (std::size_t k = 0; k < n_states; ++k)
-          line += ',' + number(r.states[row * n_states + k]);
+      put(r.id);
+      buffer.push_back(',');
+      put(r.times[row]);
+      fmt::format_to(std::back_inserter(buffer), ",{}", r.evids[row]);
+      for (std::size_t k = 0; k < n_out; ++k) {
+        buffer.push_back(',');
+        put(r.outputs[row * n_out + k]);
       }
-      out << line << '\n';
+      if (with_states) {
+        for (std::size_t k = 0; k < n_states; ++k) {
+          buffer.push_back(',');
+          put(r.states[row * n_states + k]);
+        }
+      }
+      buffer.push_back('\n');
+      if (buffer.size() > (1 << 20)) {
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        buffer.clear();
+      }
     }
   }
+  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
   file.commit();
 }
 
