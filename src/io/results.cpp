@@ -18,18 +18,23 @@ std::string number(double v) {
 }
 }  // namespace
 
-void write_results_csv(const std::string& path, const model::Model& model,
-                       const std::vector<simulation::SubjectResult>& results) {
-  AtomicFile file(path);
-  std::ostream& out = file.stream();
+ResultsCsvWriter::ResultsCsvWriter(const std::string& path, const model::Model& model,
+                                   bool with_states)
+    : file_(path),
+      n_outputs_(model.outputs().size()),
+      n_states_(model.states().size()),
+      with_states_(with_states) {
+  std::ostream& out = file_.stream();
   out << "ID,TIME,EVID";
   for (const auto& o : model.outputs()) out << ',' << o.name;
-  const bool with_states = !results.empty() && !results.front().states.empty();
-  if (with_states) {
-    for (const auto& s : model.states()) out << ',' << s.name;
+  if (with_states_) {
+    for (const auto& st : model.states()) out << ',' << st.name;
   }
   out << '\n';
-  const std::size_t n_out = model.outputs().size(), n_states = model.states().size();
+}
+
+void ResultsCsvWriter::append(const std::vector<simulation::SubjectResult>& results) {
+  std::ostream& out = file_.stream();
   // Rows are formatted into one buffer and written in large chunks: with millions of rows the
   // writer, not the solver, would otherwise dominate a population run.
   fmt::memory_buffer buffer;
@@ -46,14 +51,15 @@ void write_results_csv(const std::string& path, const model::Model& model,
       buffer.push_back(',');
       put(r.times[row]);
       fmt::format_to(std::back_inserter(buffer), ",{}", r.evids[row]);
-      for (std::size_t k = 0; k < n_out; ++k) {
+      for (std::size_t k = 0; k < n_outputs_; ++k) {
         buffer.push_back(',');
-        put(r.outputs[row * n_out + k]);
+        put(r.outputs[row * n_outputs_ + k]);
       }
-      if (with_states) {
-        for (std::size_t k = 0; k < n_states; ++k) {
+      if (with_states_) {
+        for (std::size_t k = 0; k < n_states_; ++k) {
           buffer.push_back(',');
-          put(r.states[row * n_states + k]);
+          const std::size_t at = row * n_states_ + k;
+          put(at < r.states.size() ? r.states[at] : std::nan(""));
         }
       }
       buffer.push_back('\n');
@@ -64,7 +70,27 @@ void write_results_csv(const std::string& path, const model::Model& model,
     }
   }
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  file.commit();
+}
+
+void ResultsCsvWriter::commit() { file_.commit(); }
+
+void write_results_csv(const std::string& path, const model::Model& model,
+                       const std::vector<simulation::SubjectResult>& results) {
+  ResultsCsvWriter writer(path, model, !results.empty() && !results.front().states.empty());
+  writer.append(results);
+  writer.commit();
+}
+
+void RunStatistics::add(const simulation::SubjectResult& r) {
+  if (subjects == 0) with_states = !r.states.empty();
+  ++subjects;
+  integrator += r.stats;
+  steady_state_intervals += r.steady_state_intervals;
+  if (r.status != simulation::SubjectStatus::kSuccess) {
+    ++failed_subjects;
+    failures.push_back(
+        {{"id", r.id}, {"status", simulation::to_string(r.status)}, {"message", r.message}});
+  }
 }
 
 void write_subjects_csv(const std::string& path, const model::Model& model,
@@ -103,6 +129,15 @@ nlohmann::json results_summary(const model::Model& model,
                                const simulation::SimulationOptions& options,
                                const std::vector<simulation::SubjectResult>& results,
                                const RunInfo& info) {
+  RunStatistics statistics;
+  for (const auto& r : results) statistics.add(r);
+  return results_summary(model, parameter_values, options, statistics, info);
+}
+
+nlohmann::json results_summary(const model::Model& model,
+                               const std::vector<double>& parameter_values,
+                               const simulation::SimulationOptions& options,
+                               const RunStatistics& statistics, const RunInfo& info) {
   using nlohmann::json;
   json columns = json::array();
   columns.push_back({{"name", "ID"}, {"unit", ""}, {"description", "subject identifier"}});
@@ -112,7 +147,7 @@ nlohmann::json results_summary(const model::Model& model,
   for (const auto& o : model.outputs()) {
     columns.push_back({{"name", o.name}, {"unit", o.unit.text}, {"description", o.description}});
   }
-  if (!results.empty() && !results.front().states.empty()) {
+  if (statistics.with_states) {
     for (const auto& s : model.states()) {
       columns.push_back({{"name", s.name}, {"unit", s.unit.text}, {"description", s.description}});
     }
@@ -126,18 +161,7 @@ nlohmann::json results_summary(const model::Model& model,
                           {"unit", p.unit.text},
                           {"source", p.source}});
   }
-  solver::IntegratorStats total;
-  long ss_intervals = 0, failures = 0;
-  json failed = json::array();
-  for (const auto& r : results) {
-    total += r.stats;
-    ss_intervals += r.steady_state_intervals;
-    if (r.status != simulation::SubjectStatus::kSuccess) {
-      ++failures;
-      failed.push_back(
-          {{"id", r.id}, {"status", simulation::to_string(r.status)}, {"message", r.message}});
-    }
-  }
+  const solver::IntegratorStats& total = statistics.integrator;
   const auto& io = options.integrator;
   return json{
       {"command", info.command},
@@ -158,14 +182,14 @@ nlohmann::json results_summary(const model::Model& model,
         {"steady_state_relative_tolerance", options.steady_state_relative_tolerance},
         {"steady_state_absolute_tolerance", options.steady_state_absolute_tolerance}}},
       {"statistics",
-       {{"subjects", results.size()},
-        {"failed_subjects", failures},
+       {{"subjects", statistics.subjects},
+        {"failed_subjects", statistics.failed_subjects},
         {"steps", total.steps},
         {"rhs_evaluations", total.rhs_evaluations},
         {"jacobian_evaluations", total.jacobian_evaluations},
         {"segments", total.segments},
-        {"steady_state_intervals", ss_intervals}}},
-      {"failures", failed},
+        {"steady_state_intervals", statistics.steady_state_intervals}}},
+      {"failures", statistics.failures},
       {"versions", versions()},
       {"seed", info.seed},
       {"wall_seconds", info.wall_seconds},

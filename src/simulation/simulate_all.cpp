@@ -18,7 +18,7 @@ int effective_threads(int requested, std::size_t subjects) {
 
 std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
                                         const SimulationOptions& options,
-                                        const std::vector<SubjectInput>& subjects, int threads) {
+                                        std::span<const SubjectInput> subjects, int threads) {
   std::vector<SubjectResult> results(subjects.size());
   const int n_threads = effective_threads(threads, subjects.size());
   if (n_threads == 1) {

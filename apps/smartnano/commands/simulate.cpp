@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -23,17 +24,30 @@ struct SimulateArgs {
 
 int simulate(const scenario::Scenario& s, const std::string& out_dir, const std::string& label,
              const std::string& command_line, int threads) {
-  const auto start = std::chrono::steady_clock::now();
   const int used_threads = simulation::effective_threads(threads, s.subjects.size());
-  const std::vector<simulation::SubjectResult> results =
-      simulation::simulate_all(s.model, s.options, s.subjects, used_threads);
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
   const std::string csv = (std::filesystem::path(out_dir) / "results.csv").string();
   const std::string json = (std::filesystem::path(out_dir) / "summary.json").string();
   const std::string subjects_csv = (std::filesystem::path(out_dir) / "subjects.csv").string();
-  io::write_results_csv(csv, *s.model, results);
+  // Subjects are simulated and written in chunks, so results never pile up in memory; the files
+  // are moved into place only when every chunk is done.
+  const std::size_t chunk = 256 * static_cast<std::size_t>(used_threads);
+  io::ResultsCsvWriter writer(csv, *s.model, s.options.record_states);
+  io::RunStatistics statistics;
+  double wall = 0.0;  // simulation only, not writing
+  const std::span<const simulation::SubjectInput> all(s.subjects);
+  for (std::size_t first = 0; first < all.size(); first += chunk) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = simulation::simulate_all(
+        s.model, s.options, all.subspan(first, std::min(chunk, all.size() - first)), used_threads);
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const auto& r : results) {
+      statistics.add(r);
+      if (r.status != simulation::SubjectStatus::kSuccess) {
+        std::cerr << fmt::format("smartnano: subject {} failed: {}\n", r.id, r.message);
+      }
+    }
+    writer.append(results);
+  }
   std::vector<events::BodySize> bodies = s.subject_bodies;
   if (bodies.empty()) bodies.assign(s.subjects.size(), s.body);
   io::write_subjects_csv(subjects_csv, *s.model, s.subjects, s.parameters, bodies);
@@ -71,23 +85,17 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
         {"carrier_dose_per_drug_dose", s.carrier_factors.carrier_dose_per_drug_dose}};
   }
   io::write_file_atomically(
-      json, io::results_summary(*s.model, s.parameters, s.options, results, info).dump(2) + "\n");
-
-  long failed = 0;
-  for (const auto& r : results) {
-    if (r.status != simulation::SubjectStatus::kSuccess) {
-      ++failed;
-      std::cerr << fmt::format("smartnano: subject {} failed: {}\n", r.id, r.message);
-    }
-  }
+      json,
+      io::results_summary(*s.model, s.parameters, s.options, statistics, info).dump(2) + "\n");
+  writer.commit();
   std::cout << fmt::format(
       "Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s on {} thread(s).\n", s.name,
-      s.model->name(), results.size(), wall, used_threads);
+      s.model->name(), statistics.subjects, wall, used_threads);
   std::cout << fmt::format(
       "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n  and {} (each "
       "subject's parameters and body size)\n",
       csv, json, subjects_csv);
-  return failed > 0 ? kExitCheckFailed : kExitOk;
+  return statistics.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
 }
 
 void add_threads_option(CLI::App& cmd, SimulateArgs& args) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smartnano/events/regimen.h"
+#include "smartnano/io/atomic_file.h"
 #include "smartnano/model/model.h"
 #include "smartnano/simulation/subject_simulator.h"
 
@@ -18,6 +19,34 @@ namespace smartnano::io {
 // written with 10 significant digits. Written atomically.
 void write_results_csv(const std::string& path, const model::Model& model,
                        const std::vector<simulation::SubjectResult>& results);
+
+// The same file written in pieces, so a large population never holds all its results: append
+// subjects in order as they are simulated, then commit() moves the file into place. Without
+// commit() nothing is left behind.
+class ResultsCsvWriter {
+ public:
+  ResultsCsvWriter(const std::string& path, const model::Model& model, bool with_states);
+  void append(const std::vector<simulation::SubjectResult>& results);
+  void commit();
+
+ private:
+  AtomicFile file_;
+  std::size_t n_outputs_;
+  std::size_t n_states_;
+  bool with_states_;
+};
+
+// What a run's summary reports about its subjects, accumulated subject by subject.
+struct RunStatistics {
+  std::size_t subjects = 0;
+  long failed_subjects = 0;
+  long steady_state_intervals = 0;
+  bool with_states = false;
+  solver::IntegratorStats integrator;
+  nlohmann::json failures = nlohmann::json::array();  // id, status, message
+
+  void add(const simulation::SubjectResult& result);
+};
 
 // One row per subject: ID, body weight and BSA (when known), then every model parameter as
 // simulated (model units; a population's sampled values, with overrides and carrier factors
@@ -37,6 +66,10 @@ struct RunInfo {
 };
 
 // The summary as JSON (see docs/outputs.md for every key).
+nlohmann::json results_summary(const model::Model& model,
+                               const std::vector<double>& parameter_values,
+                               const simulation::SimulationOptions& options,
+                               const RunStatistics& statistics, const RunInfo& info);
 nlohmann::json results_summary(const model::Model& model,
                                const std::vector<double>& parameter_values,
                                const simulation::SimulationOptions& options,

@@ -6,6 +6,7 @@
 // 1 and N threads give bit-identical results (docs/population.md, "threads").
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "smartnano/model/model.h"
@@ -19,7 +20,7 @@ namespace smartnano::simulation {
 // after every thread has stopped - the same one a single thread would throw.
 std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
                                         const SimulationOptions& options,
-                                        const std::vector<SubjectInput>& subjects, int threads);
+                                        std::span<const SubjectInput> subjects, int threads);
 
 // The number of threads simulate_all uses for `requested` threads and `subjects` subjects.
 int effective_threads(int requested, std::size_t subjects);
