@@ -5,6 +5,7 @@
 #include <span>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "commands/commands.h"
 #include "smartnano/io/atomic_file.h"
@@ -20,10 +21,11 @@ struct SimulateArgs {
   std::string scenario;
   std::string out = "smartnano-output";
   int threads = 0;  // 0: the hardware concurrency
+  bool progress = false;
 };
 
 int simulate(const scenario::Scenario& s, const std::string& out_dir, const std::string& label,
-             const std::string& command_line, int threads) {
+             const std::string& command_line, int threads, bool progress) {
   const int used_threads = simulation::effective_threads(threads, s.subjects.size());
   const std::string csv = (std::filesystem::path(out_dir) / "results.csv").string();
   const std::string json = (std::filesystem::path(out_dir) / "summary.json").string();
@@ -47,6 +49,12 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
       }
     }
     writer.append(results);
+    const std::size_t done = std::min(first + chunk, all.size());
+    if (progress && all.size() > chunk) {
+      std::cerr << fmt::format(
+          "smartnano: simulated {} of {} subjects ({:.0f} %) in {:.1f} s\n", done, all.size(),
+          100.0 * static_cast<double>(done) / static_cast<double>(all.size()), wall);
+    }
   }
   std::vector<events::BodySize> bodies = s.subject_bodies;
   if (bodies.empty()) bodies.assign(s.subjects.size(), s.body);
@@ -104,7 +112,13 @@ void add_threads_option(CLI::App& cmd, SimulateArgs& args) {
                  "same for any number")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd.add_flag("--progress", args.progress,
+               "report progress on standard error after every chunk of subjects (on by default "
+               "when standard error is a terminal)");
 }
+
+// Progress lines go to a person watching, not into logs: on when asked, or on a terminal.
+bool want_progress(const SimulateArgs& args) { return args.progress || ::isatty(2) != 0; }
 
 }  // namespace
 
@@ -119,10 +133,10 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
     action = [args, command_line] {
       if (args->scenario.empty()) {
         return simulate(scenario::load_default_scenario(), args->out, "built-in default",
-                        command_line, args->threads);
+                        command_line, args->threads, want_progress(*args));
       }
       return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line, args->threads);
+                      command_line, args->threads, want_progress(*args));
     };
   });
 }
@@ -137,7 +151,7 @@ void add_simulate_command(CLI::App& app, Action& action, const std::string& comm
   cmd->callback([&action, args, command_line] {
     action = [args, command_line] {
       return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line, args->threads);
+                      command_line, args->threads, want_progress(*args));
     };
   });
 }
