@@ -181,14 +181,32 @@ DoseItem read_dose_item(const YamlInput& item, const model::Model& m) {
   }
 }
 
+// A model covariate that takes the subject's own body size (`covariates: {WT: weight}`).
+struct BodyCovariate {
+  int covariate = 0;
+  bool weight = true;   // false: body surface area
+  double factor = 1.0;  // kg (or m2) to the covariate's unit
+  YamlInput at;
+};
+
 // A subject's records: its doses (regimens expanded with its body size) merged with the
 // observation times, doses first at tied times (NONMEM order: the observation sees the dose).
-simulation::SubjectInput make_subject(double id, const std::vector<double>& parameters,
-                                      const events::BodySize& body,
-                                      const std::vector<DoseItem>& items,
-                                      const std::vector<double>& times,
-                                      const std::vector<double>& covariates, const model::Model& m,
-                                      const Scenario& s, const std::string& who) {
+simulation::SubjectInput make_subject(
+    double id, const std::vector<double>& parameters, const events::BodySize& body,
+    const std::vector<DoseItem>& items, const std::vector<double>& times,
+    std::vector<double> covariates, const std::vector<BodyCovariate>& body_covariates,
+    const model::Model& m, const Scenario& s, const std::string& who) {
+  for (const auto& b : body_covariates) {
+    const double value = b.weight ? body.weight_kg : body.bsa_m2;
+    if (!(value > 0)) {
+      b.at.fail(fmt::format(
+          "{}covariate '{}' takes the subject's {}, but the subject has none "
+          "(give subject: weight{})",
+          who, m.covariates()[b.covariate].name, b.weight ? "weight" : "body surface area",
+          b.weight ? "" : " and height, or bsa"));
+    }
+    covariates[b.covariate] = value * b.factor;
+  }
   simulation::SubjectInput subject;
   subject.id = id;
   subject.source = s.file;
@@ -272,6 +290,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (root.has("carrier")) apply_carrier(root["carrier"], m, overridden, s);
   std::vector<double> covariates;
   for (const auto& c : m.covariates()) covariates.push_back(c.default_value.value_or(NAN));
+  std::vector<BodyCovariate> body_covariates;
   if (root.has("covariates")) {
     std::vector<std::string> names;
     for (const auto& c : m.covariates()) names.push_back(c.name);
@@ -280,6 +299,20 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
       if (i < 0) {
         value.fail(fmt::format("model '{}' has no covariate '{}'{}", m.name(), name,
                                did_you_mean(name, names)));
+      }
+      if (value.is_scalar() && (value.as_string() == "weight" || value.as_string() == "bsa")) {
+        const bool weight = value.as_string() == "weight";
+        const units::Unit& to = m.covariates()[i].unit;
+        try {
+          body_covariates.push_back(
+              {i, weight, units::conversion_factor(units::parse_unit(weight ? "kg" : "m2"), to),
+               value});
+        } catch (const units::UnitError& e) {
+          value.fail(fmt::format("covariate '{}' cannot take the subject's {}: {}", name,
+                                 value.as_string(), e.what()));
+        }
+        covariates[i] = 0.0;  // set per subject
+        continue;
       }
       covariates[i] = quantity_in(value, m.covariates()[i].unit, "covariate " + name);
     }
@@ -342,7 +375,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
     root.fail("nothing to simulate: give dosing and observe, or data");
   }
   if (!root.has("population")) {
-    s.subjects.push_back(make_subject(1, s.parameters, s.body, items, times, covariates, m, s, ""));
+    s.subjects.push_back(
+        make_subject(1, s.parameters, s.body, items, times, covariates, body_covariates, m, s, ""));
     return s;
   }
   const population::PopulationSampler sampler =
@@ -358,7 +392,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
       body.bsa_m2 = mosteller_bsa_m2(body.weight_kg, height);
     }
     s.subjects.push_back(make_subject(static_cast<double>(k + 1), patient.parameters, body, items,
-                                      times, covariates, m, s, fmt::format("patient {}: ", k + 1)));
+                                      times, covariates, body_covariates, m, s,
+                                      fmt::format("patient {}: ", k + 1)));
     s.subject_bodies.push_back(body);
   }
   return s;
