@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages smartnano needs to build and test, and nothing else.
+# Installs the Debian 12 packages smartnano needs to build and test, and nothing else; extra
+# package names given as arguments are installed too (bench/peers/install-peers.sh uses that).
 # Idempotent: packages already installed are left alone; apt-get runs only if one is missing.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format             # the format check in the test suite
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

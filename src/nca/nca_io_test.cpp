@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "nca/nca_test_support.h"
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
 #include "smartnano/nca/nca.h"
@@ -17,23 +18,8 @@ const double kLn2 = std::log(2.0);
 const std::vector<double> kHandTime = {0, 1, 2, 4, 6};
 const std::vector<double> kHandConc = {0, 8, 4, 2, 1};
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  int column(std::string_view name) const {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  }
-};
-
-CsvTable parse_csv(std::string_view text) {
-  CsvTable table;
-  for (const auto line : split_lines(text)) {
-    if (line.empty()) continue;
-    (table.header.empty() ? table.header : table.rows.emplace_back()) = split_csv_line(line);
-  }
-  return table;
-}
+using test_support::CsvTable;
+using test_support::parse_csv;
 
 std::optional<double> to_number(const std::string& text) {
   double v = 0;

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "nca/nca_test_support.h"
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
 
@@ -78,28 +79,8 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-
-  int column(std::string_view name) const {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  }
-};
-
-CsvTable parse_csv(std::string_view text) {
-  CsvTable table;
-  for (const auto line : split_lines(text)) {
-    if (line.empty()) continue;
-    if (table.header.empty()) {
-      table.header = split_csv_line(line);
-    } else {
-      table.rows.push_back(split_csv_line(line));
-    }
-  }
-  return table;
-}
+using test_support::CsvTable;
+using test_support::parse_csv;
 
 // NaN for "NA"; nullopt for text that is not a number.
 std::optional<double> to_number(const std::string& text) {
