@@ -1,5 +1,6 @@
 #include "smartnano/population/population.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -49,53 +50,13 @@ double RandomStream::normal() {
 
 double omega2_from_cv(double cv) { return std::log1p(cv * cv); }
 
-namespace {
-
-double standard_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-// The smallest kept fraction a truncation may leave (rejection needs 1 / fraction draws).
-constexpr double kMinKeptFraction = 1e-3;
-
-void check_distribution(const CovariateDistribution& d, const std::string& name,
-                        std::vector<std::string>& problems) {
-  if (!std::isfinite(d.location)) {
-    problems.push_back(fmt::format("{}: the location must be finite, not {}", name, d.location));
-    return;
+StreamPurpose named_covariate_purpose(std::string_view name) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  for (const char c : std::string("covariate:") + std::string(name)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;  // FNV prime
   }
-  if (d.distribution == Distribution::kLogNormal && !(d.location > 0)) {
-    problems.push_back(
-        fmt::format("{}: the median of a log-normal must be > 0, not {}", name, d.location));
-    return;
-  }
-  if (!(d.scale > 0) || !std::isfinite(d.scale)) {
-    problems.push_back(fmt::format("{}: the spread (SD or CV) must be > 0, not {}", name, d.scale));
-    return;
-  }
-  if (std::isnan(d.min) || std::isnan(d.max) || !(d.min < d.max)) {
-    problems.push_back(
-        fmt::format("{}: truncation min ({}) must be below max ({})", name, d.min, d.max));
-    return;
-  }
-  const double kept = d.kept_fraction();
-  if (!(kept >= kMinKeptFraction)) {
-    problems.push_back(
-        fmt::format("{}: truncation to [{}, {}] keeps only {:.3g} of the distribution (at least "
-                    "{} is needed)",
-                    name, d.min, d.max, kept, kMinKeptFraction));
-  }
-}
-
-}  // namespace
-
-double CovariateDistribution::kept_fraction() const {
-  auto z = [&](double x) {
-    if (distribution == Distribution::kLogNormal) {
-      if (x <= 0) return -std::numeric_limits<double>::infinity();
-      return (std::log(x) - std::log(location)) / scale;
-    }
-    return (x - location) / scale;
-  };
-  return standard_normal_cdf(z(max)) - standard_normal_cdf(z(min));
+  return static_cast<StreamPurpose>(h | (1ULL << 63));
 }
 
 std::vector<std::string> PopulationSpec::validate() const {
@@ -131,107 +92,122 @@ std::vector<std::string> PopulationSpec::validate() const {
       problems.push_back(fmt::format("{} is given twice", name));
     }
   }
+  for (const auto& v : variability) {
+    if (v.distribution != Distribution::kLogNormal &&
+        v.distribution != Distribution::kLogitNormal) {
+      problems.push_back(
+          fmt::format("variability of {}: a parameter's variability is log-normal or logit-normal",
+                      v.parameter));
+    }
+    if (std::isnan(v.min) || std::isnan(v.max) || !(v.min < v.max)) {
+      problems.push_back(fmt::format("variability of {}: bounds min ({}) must be below max ({})",
+                                     v.parameter, v.min, v.max));
+    }
+  }
   if (weight_kg) check_distribution(*weight_kg, "weight", problems);
   if (height_cm) check_distribution(*height_cm, "height", problems);
+  if (weight_kg_female) check_distribution(*weight_kg_female, "weight (female)", problems);
+  if (height_cm_female) check_distribution(*height_cm_female, "height (female)", problems);
+  if ((weight_kg_female && !weight_kg) || (height_cm_female && !height_cm)) {
+    problems.push_back("weight and height by sex need the males' distribution too");
+  }
+  if ((weight_kg_female || height_cm_female) && !sex) {
+    problems.push_back("weight and height by sex need a sex distribution (sex)");
+  }
+  if (sex) {
+    if (!(sex->female_fraction >= 0 && sex->female_fraction <= 1)) {
+      problems.push_back(
+          fmt::format("sex: the female fraction must be in [0, 1], not {}", sex->female_fraction));
+    }
+    if (!std::isfinite(sex->female_code) || !std::isfinite(sex->male_code) ||
+        sex->female_code == sex->male_code) {
+      problems.push_back(
+          fmt::format("sex: the codes (female {}, male {}) must be finite and differ",
+                      sex->female_code, sex->male_code));
+    }
+  }
+  std::set<std::string> names;
+  for (const auto& c : covariates) {
+    if (!names.insert(c.name).second) {
+      problems.push_back(fmt::format("covariate {} is given twice", c.name));
+    }
+    if (c.name == "SEX") problems.push_back("covariate SEX: sex is given by `sex`");
+    if (c.sampled) check_distribution(c.distribution, c.name.c_str(), problems);
+    if (c.sampled && c.female) {
+      check_distribution(*c.female, (c.name + " (female)").c_str(), problems);
+      if (!sex) problems.push_back(fmt::format("{} by sex needs a sex distribution", c.name));
+    }
+    if (!c.sampled &&
+        !(patients && std::any_of(patients->covariates.begin(), patients->covariates.end(),
+                                  [&](const auto& col) { return col.name == c.name; }))) {
+      problems.push_back(
+          fmt::format("covariate {} is neither sampled nor in the patient table", c.name));
+    }
+  }
+  std::set<std::string> phenotypes;
+  for (const auto& t : tumour) {
+    const auto list = t.validate();
+    problems.insert(problems.end(), list.begin(), list.end());
+    if (!phenotypes.insert(t.name).second) {
+      problems.push_back(fmt::format("tumour phenotype {} is given twice", t.name));
+    }
+    if (varied.count(t.name)) {
+      problems.push_back(fmt::format("{} is both a tumour phenotype and a parameter", t.name));
+    }
+  }
+  pairs.clear();
+  for (const auto& c : tumour_correlations) {
+    const std::string name = fmt::format("tumour correlation {}-{}", c.first, c.second);
+    for (const auto* p : {&c.first, &c.second}) {
+      if (!phenotypes.count(*p) && !varied.count(*p)) {
+        problems.push_back(fmt::format(
+            "{}: {} is neither a tumour phenotype nor a parameter with variability", name, *p));
+      }
+    }
+    if (!phenotypes.count(c.first) && !phenotypes.count(c.second)) {
+      problems.push_back(fmt::format(
+          "{}: correlations of two parameters belong in `correlations`, not the tumour's", name));
+    }
+    if (c.first == c.second) problems.push_back(fmt::format("{}: the same name twice", name));
+    if (!(c.rho >= -1.0 && c.rho <= 1.0)) {
+      problems.push_back(fmt::format("{}: must be in [-1, 1], not {}", name, c.rho));
+    }
+    const auto key = std::minmax(c.first, c.second);
+    if (!pairs.insert({key.first, key.second}).second) {
+      problems.push_back(fmt::format("{} is given twice", name));
+    }
+  }
+  if (patients) {
+    const long rows = patients->rows();
+    if (rows != size) {
+      problems.push_back(
+          fmt::format("the patient table has {} rows for a population of {}", rows, size));
+    }
+    auto check_column = [&](const std::vector<double>& v, const std::string& what) {
+      if (!v.empty() && static_cast<long>(v.size()) != rows) {
+        problems.push_back(fmt::format("patient table column {}: {} values for {} patients", what,
+                                       v.size(), rows));
+      }
+    };
+    check_column(patients->weight_kg, "weight");
+    check_column(patients->height_cm, "height");
+    check_column(patients->bsa_m2, "BSA");
+    check_column(patients->female, "SEX");
+    for (const auto* list :
+         {&patients->covariates, &patients->model_covariates, &patients->phenotypes}) {
+      for (const auto& col : *list) check_column(col.values, col.name);
+    }
+    if (!patients->female.empty() && !sex) {
+      problems.push_back("the patient table's SEX column needs `sex` (its codes)");
+    }
+    if ((!patients->weight_kg.empty() && weight_kg) ||
+        (!patients->height_cm.empty() && height_cm)) {
+      problems.push_back(
+          "weight and height come either from the patient table or from a "
+          "distribution, not both");
+    }
+  }
   return problems;
-}
-
-PopulationSampler::PopulationSampler(PopulationSpec spec, const model::Model& model,
-                                     std::vector<double> typical_parameters)
-    : spec_(std::move(spec)), typical_(std::move(typical_parameters)) {
-  const auto problems = spec_.validate();
-  if (!problems.empty()) throw std::invalid_argument(problems.front());
-  if (typical_.size() != model.parameters().size()) {
-    throw std::invalid_argument(
-        fmt::format("PopulationSampler: {} typical parameter values for the {} parameters of "
-                    "model '{}'",
-                    typical_.size(), model.parameters().size(), model.name()));
-  }
-  std::vector<std::string> names;
-  for (const auto& p : model.parameters()) names.push_back(p.name);
-  for (const auto& v : spec_.variability) {
-    const int i = model.parameter_index(v.parameter);
-    if (i < 0) {
-      throw std::invalid_argument(fmt::format("model '{}' has no parameter '{}'{}", model.name(),
-                                              v.parameter, did_you_mean(v.parameter, names)));
-    }
-    parameter_index_.push_back(i);
-  }
-  const auto n = static_cast<Eigen::Index>(spec_.variability.size());
-  covariance_ = Eigen::MatrixXd::Zero(n, n);
-  for (Eigen::Index k = 0; k < n; ++k) covariance_(k, k) = spec_.variability[k].omega2;
-  auto position = [&](const std::string& name) {
-    for (Eigen::Index k = 0; k < n; ++k) {
-      if (spec_.variability[k].parameter == name) return k;
-    }
-    return Eigen::Index{-1};  // not reached: validate() checked the names
-  };
-  for (const auto& c : spec_.correlations) {
-    const Eigen::Index a = position(c.first), b = position(c.second);
-    covariance_(a, b) = covariance_(b, a) =
-        c.rho * std::sqrt(covariance_(a, a) * covariance_(b, b));
-  }
-  if (n > 0) {
-    const Eigen::LLT<Eigen::MatrixXd> llt(covariance_);
-    if (llt.info() != Eigen::Success) {
-      std::string list;
-      for (const auto& v : spec_.variability) list += (list.empty() ? "" : ", ") + v.parameter;
-      throw std::invalid_argument(fmt::format(
-          "the correlations of the etas of {} do not form a positive definite matrix (no "
-          "population has them); lower the largest correlations or remove one",
-          list));
-    }
-    cholesky_ = llt.matrixL();
-  }
-}
-
-PatientSample PopulationSampler::sample(long index) const {
-  PatientSample p;
-  p.index = index;
-  p.parameters = typical_;
-  const auto patient = static_cast<std::uint64_t>(index);
-  const auto n = static_cast<Eigen::Index>(parameter_index_.size());
-  if (n > 0) {
-    RandomStream stream(spec_.seed, patient, StreamPurpose::kVariability);
-    Eigen::VectorXd z(n);
-    for (Eigen::Index k = 0; k < n; ++k) z(k) = stream.normal();
-    // L z by explicit loops: a fixed order of operations, whatever Eigen vectorises.
-    p.eta.assign(n, 0.0);
-    for (Eigen::Index r = 0; r < n; ++r) {
-      double sum = 0.0;
-      for (Eigen::Index c = 0; c <= r; ++c) sum += cholesky_(r, c) * z(c);
-      p.eta[r] = sum;
-    }
-    for (Eigen::Index k = 0; k < n; ++k) {
-      p.parameters[parameter_index_[k]] *= std::exp(p.eta[k]);
-    }
-  }
-  if (spec_.weight_kg) {
-    RandomStream stream(spec_.seed, patient, StreamPurpose::kWeight);
-    p.weight_kg = sample_covariate(*spec_.weight_kg, stream);
-  }
-  if (spec_.height_cm) {
-    RandomStream stream(spec_.seed, patient, StreamPurpose::kHeight);
-    p.height_cm = sample_covariate(*spec_.height_cm, stream);
-  }
-  return p;
-}
-
-PatientSample sample_patient(const PopulationSpec& spec, const model::Model& model,
-                             const std::vector<double>& typical_parameters, long index) {
-  return PopulationSampler(spec, model, typical_parameters).sample(index);
-}
-
-double sample_covariate(const CovariateDistribution& d, RandomStream& stream) {
-  // validate() guarantees kept_fraction() >= 1e-3, so this loop ends after ~1000 draws at
-  // most on average; the cap only guards against a spec that was never validated.
-  for (int attempt = 0; attempt < 1'000'000; ++attempt) {
-    const double z = stream.normal();
-    const double x = d.distribution == Distribution::kLogNormal ? d.location * std::exp(d.scale * z)
-                                                                : d.location + d.scale * z;
-    if (x >= d.min && x <= d.max) return x;
-  }
-  throw std::invalid_argument("sample_covariate: the truncation keeps almost nothing");
 }
 
 }  // namespace smartnano::population
