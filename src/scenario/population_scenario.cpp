@@ -218,6 +218,73 @@ population::EtaCorrelation read_correlation(const std::string& key, const YamlIn
                   key, fmt::join(varied, ", ")));
 }
 
+// `covariance: {parameters: [A, B, ...], matrix: [[...], ...]}`: an omega block, full or as
+// its lower triangle, appended to spec.variability (log-normal) and spec.correlations.
+void read_covariance(const YamlInput& at, const model::Model& m, population::PopulationSpec& spec,
+                     std::vector<std::string>& varied, std::vector<std::string>& block) {
+  at.expect_keys({"parameters", "matrix"});
+  std::vector<std::string> names;
+  for (const auto& p : m.parameters()) names.push_back(p.name);
+  const std::vector<YamlInput> params = at["parameters"].items();
+  for (const auto& item : params) {
+    const std::string name = item.as_string();
+    if (m.parameter_index(name) < 0) {
+      item.fail(fmt::format("model '{}' has no parameter '{}'{}", m.name(), name,
+                            did_you_mean(name, names)));
+    }
+    if (std::find(varied.begin(), varied.end(), name) != varied.end()) {
+      item.fail(fmt::format("{} has variability already (under variability: or twice here)", name));
+    }
+    varied.push_back(name);
+    block.push_back(name);
+  }
+  const std::size_t n = params.size();
+  if (n == 0) at["parameters"].fail("name at least one parameter");
+  const std::vector<YamlInput> rows = at["matrix"].items();
+  if (rows.size() != n) {
+    at["matrix"].fail(fmt::format("{} rows for {} parameters", rows.size(), n));
+  }
+  std::vector<std::vector<double>> c(n, std::vector<double>(n, 0.0));
+  bool full = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<YamlInput> row = rows[i].items();
+    if (i == 0) full = row.size() == n && n > 1;
+    const std::size_t want = full ? n : i + 1;
+    if (row.size() != want) {
+      rows[i].fail(
+          fmt::format("row {} has {} values; give the full matrix ({} per row) or its "
+                      "lower triangle (row i has i values)",
+                      i + 1, row.size(), n));
+    }
+    for (std::size_t j = 0; j < want; ++j) c[i][j] = row[j].as_double();
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<YamlInput> row = rows[i].items();
+    if (!(c[i][i] > 0) || !std::isfinite(c[i][i])) {
+      row[i].fail(fmt::format("a variance must be > 0, not {}", c[i][i]));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (full && std::abs(c[i][j] - c[j][i]) > 1e-12 * std::max(std::abs(c[i][j]), 1e-300)) {
+        row[j].fail(
+            fmt::format("the matrix is not symmetric ({} here, {} above)", c[i][j], c[j][i]));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    spec.variability.push_back({block[block.size() - n + i], c[i][i]});
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c[i][j] == 0) continue;
+      const double rho = c[i][j] / std::sqrt(c[i][i] * c[j][j]);
+      if (!(rho >= -1 && rho <= 1)) {
+        rows[i].items()[j].fail(
+            fmt::format("implies a correlation of {:.4g}, outside [-1, 1]", rho));
+      }
+      spec.correlations.push_back({block[block.size() - n + j], block[block.size() - n + i], rho});
+    }
+  }
+}
+
 // A model covariate named at `at` (for a `covariate:` key).
 std::string read_model_covariate(const YamlInput& at, const model::Model& m) {
   const std::string name = at.as_string();
@@ -328,8 +395,8 @@ population::NamedCovariate read_named_covariate(const std::string& name, const Y
 population::PopulationSampler make_population_sampler(
     const YamlInput& at, const model::Model& m, const std::vector<double>& typical,
     const std::optional<carrier::CarrierDesign>& carrier_design) {
-  at.expect_keys({"size", "seed", "patients", "variability", "correlations", "weight", "height",
-                  "sex", "age", "covariates", "tumour"});
+  at.expect_keys({"size", "seed", "patients", "variability", "covariance", "correlations", "weight",
+                  "height", "sex", "age", "covariates", "tumour"});
   population::PopulationSpec spec;
   if (!at.has("size") && !at.has("patients")) at.fail("give size (or a patients: file)");
   if (at.has("size")) {
@@ -348,9 +415,17 @@ population::PopulationSampler make_population_sampler(
       varied.push_back(name);
     }
   }
+  std::vector<std::string> block;
+  if (at.has("covariance")) read_covariance(at["covariance"], m, spec, varied, block);
   if (at.has("correlations")) {
+    auto in_block = [&](const std::string& n) {
+      return std::find(block.begin(), block.end(), n) != block.end();
+    };
     for (const auto& [key, value] : at["correlations"].entries()) {
       spec.correlations.push_back(read_correlation(key, value, varied));
+      if (in_block(spec.correlations.back().first) && in_block(spec.correlations.back().second)) {
+        value.fail("both parameters are in covariance:, which gives their covariance");
+      }
     }
   }
   if (at.has("sex")) spec.sex = read_sex(at["sex"], m);
@@ -415,7 +490,8 @@ population::PopulationSampler make_population_sampler(
       at["variability"].fail(what);
     }
     if (what.find("covariate") != std::string::npos) at.fail(what);
-    (at.has("correlations") ? at["correlations"] : at).fail(e.what());
+    if (at.has("correlations")) at["correlations"].fail(what);
+    (at.has("covariance") ? at["covariance"] : at).fail(what);
   }
 }
 

@@ -337,6 +337,53 @@ TEST_F(PopulationSpec, BadSpecificationsNameFileLineAndField) {
       << what;
 }
 
+TEST_F(PopulationSpec, ACovarianceBlockIsOmega) {
+  const std::string lower = R"(population:
+  size: 10
+  seed: 5
+  variability: {FU: {distribution: logitnormal, sd: 0.2}}
+  covariance:
+    parameters: [CL, V]
+    matrix: [[0.09], [0.03, 0.04]]
+  correlations: {FU-CL: 0.2}
+)";
+  const auto sampler = make(lower, *fixture_);
+  const Eigen::MatrixXd& omega = sampler.covariance();
+  ASSERT_EQ(omega.rows(), 3);
+  EXPECT_NEAR(omega(1, 1), 0.09, 1e-17);
+  EXPECT_NEAR(omega(2, 2), 0.04, 1e-17);
+  EXPECT_NEAR(omega(1, 2), 0.03, 1e-16);
+  EXPECT_NEAR(omega(0, 1), 0.2 * 0.2 * 0.3, 1e-16);
+  const auto full =
+      make(replace(lower, "[[0.09], [0.03, 0.04]]", "[[0.09, 0.03], [0.03, 0.04]]"), *fixture_);
+  EXPECT_EQ(full.sample(4).parameters, sampler.sample(4).parameters);
+  struct Case {
+    std::string from, to, field, text;
+  };
+  const std::vector<Case> cases = {
+      {"[[0.09], [0.03, 0.04]]", "[[0.09, 0.03], [0.02, 0.04]]",
+       "field 'population.covariance.matrix", "not symmetric"},
+      {"[[0.09], [0.03, 0.04]]", "[[0.09], [0.03, -0.04]]", "field 'population.covariance.matrix",
+       "a variance must be > 0"},
+      {"[[0.09], [0.03, 0.04]]", "[[0.09], [0.3, 0.04]]", "field 'population.covariance.matrix",
+       "outside [-1, 1]"},
+      {"[[0.09], [0.03, 0.04]]", "[[0.09]]", "field 'population.covariance.matrix'",
+       "1 rows for 2 parameters"},
+      {"[CL, V]", "[CL, FU]", "field 'population.covariance.parameters", "has variability already"},
+      {"[CL, V]", "[CL, VV]", "field 'population.covariance.parameters", "did you mean 'V'"},
+      {"{FU-CL: 0.2}", "{V-CL: 0.2}", "field 'population.correlations.V-CL'",
+       "both parameters are in covariance:"},
+      {"{FU-CL: 0.2}", "{FU-CL: 0.95, FU-V: -0.95}", "field 'population.correlations'",
+       "positive definite"},
+  };
+  for (const auto& c : cases) {
+    const std::string what = error(replace(lower, c.from, c.to), *fixture_);
+    EXPECT_NE(what.find("s.yaml:"), std::string::npos) << what;
+    EXPECT_NE(what.find(c.field), std::string::npos) << c.to << " -> " << what;
+    EXPECT_NE(what.find(c.text), std::string::npos) << c.to << " -> " << what;
+  }
+}
+
 TEST_F(PopulationSpec, TheExampleReads) {
   // examples/population_phenotypes.yaml: patients from its CSV file with measured permeability.
   const std::string path =
