@@ -262,6 +262,23 @@ TEST_F(PopulationSpec, BadPatientFilesNameFileLineAndColumn) {
   EXPECT_NE(missing.find("field 'population.patients'"), std::string::npos) << missing;
   EXPECT_NE(missing.find("cannot open"), std::string::npos) << missing;
   write("patients.csv", header + "1,150,F\n");
+  const std::string both = error(
+      replace(yaml, "  sex: {}\n", "  sex: {}\n  weight: {mean: 70 kg, sd: 10 kg}\n"), *fixture_);
+  EXPECT_NE(both.find("field 'population.patients'"), std::string::npos) << both;
+  EXPECT_NE(both.find("remove population.weight"), std::string::npos) << both;
+  const std::string no_age =
+      error(replace(yaml, "  sex: {}\n", "  sex: {}\n  age: {covariate: AGE}\n"), *fixture_);
+  EXPECT_NE(no_age.find("field 'population.age'"), std::string::npos) << no_age;
+  EXPECT_NE(no_age.find("AGE has no distribution and the patients file no column AGE"),
+            std::string::npos)
+      << no_age;
+  write("patients.csv", "ID,weight [g],SEX,AGE\n1,150,F,50\n");
+  const std::string twice =
+      error(replace(yaml, "  sex: {}\n", "  sex: {}\n  age: {mean: 60 yr, sd: 5 yr}\n"), *fixture_);
+  EXPECT_NE(twice.find("patients.csv:1:"), std::string::npos) << twice;
+  EXPECT_NE(twice.find("field 'AGE'"), std::string::npos) << twice;
+  EXPECT_NE(twice.find("AGE has a distribution in the scenario"), std::string::npos) << twice;
+  write("patients.csv", header + "1,150,F\n");
   const std::string size = error(replace(yaml, "  sex: {}\n", "  sex: {}\n  size: 2\n"), *fixture_);
   EXPECT_NE(size.find("field 'population.size'"), std::string::npos) << size;
   EXPECT_NE(size.find("has 1 patients, not 2"), std::string::npos) << size;
