@@ -1,5 +1,5 @@
 // Cost of one ODE right-hand side of the reference model NP-PBPK-16
-// (/work/shared/bench/reference-model.md), evaluated three ways:
+// (bench/reference-model.md), evaluated three ways:
 //   Tree    - the reference tree-walking evaluate(), variables looked up by name;
 //   Program - the compiled register program (Program::run), states copied in, derivatives out;
 //   Native  - the same equations hand-written in C++.

@@ -1,4 +1,4 @@
-// One patient of the reference workload NP-PBPK-16 (bench/models/np_pbpk_16_scenario.yaml:
+// One patient of the reference workload NP-PBPK-16 (bench/np_pbpk_16_scenario.yaml:
 // 16 states, 4 one-hour infusions every 672 h, 449 outputs, rtol 1e-6, atol 1e-9) solved with
 // the model's symbolic Jacobian and with CVODES' finite-difference Jacobian, in the same run.
 // Prints the ratio, and the share of the solve spent in the right-hand side program.
@@ -17,7 +17,7 @@ using namespace smartnano;
 
 const scenario::Scenario& reference() {
   static const scenario::Scenario s =
-      scenario::load_scenario_file(SMARTNANO_SOURCE_DIR "/bench/models/np_pbpk_16_scenario.yaml");
+      scenario::load_scenario_file(SMARTNANO_SOURCE_DIR "/bench/np_pbpk_16_scenario.yaml");
   return s;
 }
 

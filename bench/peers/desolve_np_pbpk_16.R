@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-# Peer benchmark: NP-PBPK-16 (shared/bench/reference-model.md) in R deSolve.
+# Peer benchmark: NP-PBPK-16 (bench/reference-model.md) in R deSolve.
 #
 # usage: Rscript desolve_np_pbpk_16.R PARAMS.csv M RTOL ATOL METHOD OUT.csv
 #   PARAMS.csv: per-patient parameters from sample_patients.py (the smartnano patients);

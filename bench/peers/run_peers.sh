@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peer speed benchmark on the reference workload NP-PBPK-16 (shared/bench/reference-model.md).
+# Peer speed benchmark on the reference workload NP-PBPK-16 (bench/reference-model.md).
 # Builds nothing. usage: bench/peers/run_peers.sh SMARTNANO_BINARY [N] [M_R] [M_ODEINT] [M_LSODA] [M_BDF]
 #   N: smartnano patients (default 10000); M_*: patients for each peer (defaults 100 200 100 30).
 # Every engine simulates the SAME patients: smartnano samples them from the population scenario;
@@ -12,10 +12,9 @@ SN=$(readlink -f "$1"); N=${2:-10000}; M_R=${3:-100}; M_OD=${4:-200}; M_LS=${5:-
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3     # Debian's python3 with python3-scipy (install-peers.sh)
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
-MODEL="$HERE/../models/np_pbpk_16.yaml"
 
 scenario() {  # size rtol atol out
-  sed -e "s|^model: .*|model: $MODEL|" -e "s|^  size: .*|  size: $1|" \
+  sed -e "s|^  size: .*|  size: $1|" \
       -e "s|relative_tolerance: [^,]*|relative_tolerance: $2|" \
       -e "s|absolute_tolerance: [^,]*|absolute_tolerance: $3|" \
       "$HERE/np_pbpk_16_population.yaml" > "$4"

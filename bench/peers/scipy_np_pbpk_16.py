@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Peer benchmark: NP-PBPK-16 (shared/bench/reference-model.md) in SciPy.
+"""Peer benchmark: NP-PBPK-16 (bench/reference-model.md) in SciPy.
 
 usage: scipy_np_pbpk_16.py PARAMS.csv M RTOL ATOL METHOD OUT.csv
   PARAMS.csv: per-patient parameters from sample_patients.py (the smartnano patients);

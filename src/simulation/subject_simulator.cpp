@@ -76,21 +76,40 @@ std::vector<std::string> SimulationOptions::validate() const {
   return problems;
 }
 
+// What one simulator keeps from subject to subject: the model's workspace and one CVODES
+// integrator, built once (a CVODES memory costs more to create than a short solve) and
+// restarted with CVodeReInit at every discontinuity.
+struct SubjectSimulator::Engine {
+  explicit Engine(const model::ModelPtr& model, const solver::IntegratorOptions& options)
+      : workspace(model),
+        input(model->states().size(), 0.0),
+        system(workspace, &input),
+        integrator(system, options) {}
+  model::ModelWorkspace workspace;
+  std::vector<double> input;  // zero-order input per state from running infusions
+  DosedSystem system;
+  solver::OdeIntegrator integrator;
+};
+
 // The state of one subject's simulation.
 class SubjectSimulator::Run {
  public:
-  Run(const model::Model& model, const SimulationOptions& options, model::ModelWorkspace& ws,
+  Run(const model::Model& model, const SimulationOptions& options, Engine& engine,
       const SubjectInput& subject)
       : model_(model),
         options_(options),
-        ws_(ws),
+        ws_(engine.workspace),
         subject_(subject),
         n_(static_cast<int>(model.states().size())),
         y_(n_, 0.0),
-        input_(n_, 0.0),
+        input_(engine.input),
         infusions_running_(n_, 0),
-        system_(ws, &input_),
-        integrator_(system_, options.integrator) {}
+        system_(engine.system),
+        integrator_(engine.integrator) {
+    std::fill(input_.begin(), input_.end(), 0.0);
+    system_.use_input(&input_);
+    integrator_.reset_stats();
+  }
 
   SubjectResult run() {
     SubjectResult result;
@@ -98,10 +117,12 @@ class SubjectSimulator::Run {
     const auto& records = subject_.records;
     const std::size_t n_cov = model_.covariates().size();
     const std::size_t n_out = model_.outputs().size();
-    if (!subject_.parameters.empty()) {
-      for (std::size_t i = 0; i < subject_.parameters.size(); ++i) {
-        ws_.set_parameter(static_cast<int>(i), subject_.parameters[i]);
-      }
+    // The workspace is reused from subject to subject: every parameter is set, to the
+    // subject's value or the model's default.
+    const auto& defaults = model_.parameters();
+    for (std::size_t i = 0; i < defaults.size(); ++i) {
+      ws_.set_parameter(static_cast<int>(i),
+                        subject_.parameters.empty() ? defaults[i].value : subject_.parameters[i]);
     }
     std::vector<double> out(n_out);
     find_discontinuities();
@@ -353,12 +374,12 @@ class SubjectSimulator::Run {
   const SubjectInput& subject_;
   const int n_;
   std::vector<double> y_;
-  std::vector<double> input_;           // zero-order input per state from running infusions
+  std::vector<double>& input_;          // zero-order input per state from running infusions
   std::vector<int> infusions_running_;  // per state
   std::vector<double> current_cov_;
   bool covariates_set_ = false;
-  DosedSystem system_;
-  solver::OdeIntegrator integrator_;
+  DosedSystem& system_;
+  solver::OdeIntegrator& integrator_;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
   long sequence_ = 0;
   double t_ = 0.0;
@@ -539,8 +560,8 @@ SubjectResult SubjectSimulator::simulate(const SubjectInput& subject) {
     throw std::invalid_argument(
         "SubjectInput: parameters must be empty or one per model parameter");
   }
-  model::ModelWorkspace workspace(model_);
-  Run run(*model_, options_, workspace, subject);
+  if (!engine_) engine_ = std::make_unique<Engine>(model_, options_.integrator);
+  Run run(*model_, options_, *engine_, subject);
   return run.run();
 }
 

@@ -11,6 +11,8 @@
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
+#include "solver/small_system_kernels.h"
+
 namespace smartnano::solver {
 
 // RAII owner of every SUNDIALS object; members are destroyed in reverse order of creation.
@@ -147,9 +149,20 @@ OdeIntegrator::OdeIntegrator(OdeSystem& system, const IntegratorOptions& options
   check(SUNContext_Create(nullptr, &s.context), "SUNContext_Create");
   s.y = N_VNew_Serial(n, s.context);
   s.matrix = SUNDenseMatrix(n, n, s.context);
-  s.linear_solver = SUNLinSol_Dense(s.y, s.matrix, s.context);
+  if (s.y == nullptr || s.matrix == nullptr) {
+    throw std::runtime_error("could not allocate the SUNDIALS integrator");
+  }
+  if (options.compiled_kernels) {
+    // Before CVodeInit and CVodeSetLinearSolver: CVODES' work vectors and saved Jacobian are
+    // clones of these two and inherit their kernels.
+    use_compiled_vector_kernels(s.y);
+    use_compiled_matrix_kernels(s.matrix);
+    s.linear_solver = make_small_dense_linear_solver(static_cast<int>(n), s.context);
+  } else {
+    s.linear_solver = SUNLinSol_Dense(s.y, s.matrix, s.context);
+  }
   s.cvode = CVodeCreate(CV_BDF, s.context);
-  if (s.y == nullptr || s.matrix == nullptr || s.linear_solver == nullptr || s.cvode == nullptr) {
+  if (s.linear_solver == nullptr || s.cvode == nullptr) {
     throw std::runtime_error("could not allocate the SUNDIALS integrator");
   }
   N_VConst(0.0, s.y);
@@ -168,7 +181,7 @@ OdeIntegrator::OdeIntegrator(OdeSystem& system, const IntegratorOptions& options
 OdeIntegrator::~OdeIntegrator() = default;
 
 void OdeIntegrator::collect_stats() {
-  if (started_) finished_ += segment_stats(sundials_->cvode);
+  if (started_ && count_current_segment_) finished_ += segment_stats(sundials_->cvode);
 }
 
 void OdeIntegrator::reinit(double t0, const double* y0) {
@@ -178,6 +191,7 @@ void OdeIntegrator::reinit(double t0, const double* y0) {
   check(CVodeReInit(s.cvode, t0, s.y), "CVodeReInit");
   t_ = t0;
   started_ = true;
+  count_current_segment_ = true;
   finished_.segments += 1;
 }
 
@@ -229,8 +243,13 @@ IntegratorStatus OdeIntegrator::advance(double t_out, double t_stop, double* y) 
 
 IntegratorStats OdeIntegrator::stats() const {
   IntegratorStats total = finished_;
-  if (started_) total += segment_stats(sundials_->cvode);
+  if (started_ && count_current_segment_) total += segment_stats(sundials_->cvode);
   return total;
+}
+
+void OdeIntegrator::reset_stats() {
+  finished_ = IntegratorStats{};
+  count_current_segment_ = false;
 }
 
 std::string to_string(IntegratorStatus status) {

@@ -183,6 +183,51 @@ TEST(OdeIntegrator, AnalyticAndFiniteDifferenceJacobiansAgree) {
       << "; finite differences: " << finite.stats.brief_report();
 }
 
+// The compiled kernels (small_system_kernels.h) must give SUNDIALS' own results bit for bit:
+// stiff Robertson with both Jacobians, and a chain restarted after a bolus.
+TEST(OdeIntegrator, CompiledKernelsGiveSundialsResultsBitForBit) {
+  for (JacobianMode mode : {JacobianMode::kAnalytic, JacobianMode::kFiniteDifference}) {
+    std::vector<double> trajectory[2];
+    IntegratorStats stats[2];
+    for (int compiled = 0; compiled < 2; ++compiled) {
+      Robertson system(true);
+      IntegratorOptions options = options_with(1e-8, 1e-14, mode);
+      options.compiled_kernels = compiled == 1;
+      OdeIntegrator integrator(system, options);
+      const double y0[3] = {1.0, 0.0, 0.0};
+      integrator.reinit(0.0, y0);
+      double y[3];
+      for (double t = 0.4; t <= 4.0e5; t *= 10) {
+        ASSERT_EQ(integrator.advance(t, t, y), IntegratorStatus::kSuccess);
+        trajectory[compiled].insert(trajectory[compiled].end(), y, y + 3);
+      }
+      stats[compiled] = integrator.stats();
+    }
+    EXPECT_EQ(trajectory[0], trajectory[1]);
+    EXPECT_EQ(stats[0].steps, stats[1].steps);
+    EXPECT_EQ(stats[0].rhs_evaluations, stats[1].rhs_evaluations);
+    EXPECT_EQ(stats[0].jacobian_evaluations, stats[1].jacobian_evaluations);
+  }
+  std::vector<double> chain[2];
+  for (int compiled = 0; compiled < 2; ++compiled) {
+    DecayChain system(1.5, 0.055, true);
+    IntegratorOptions options = options_with(1e-6, 1e-9);
+    options.compiled_kernels = compiled == 1;
+    OdeIntegrator integrator(system, options);
+    double y[2] = {100.0, 0.0};
+    integrator.reinit(0.0, y);
+    for (double t = 0.5; t <= 24.0; t += 0.5) {
+      ASSERT_EQ(integrator.advance(t, 12.0, y), IntegratorStatus::kSuccess);
+      chain[compiled].insert(chain[compiled].end(), y, y + 2);
+      if (t == 12.0) {
+        y[0] += 100.0;
+        integrator.reinit(t, y);
+      }
+    }
+  }
+  EXPECT_EQ(chain[0], chain[1]);
+}
+
 TEST(OdeIntegrator, AutoModeUsesTheJacobianWhenThereIsOne) {
   const RobertsonRun with = run_robertson(true, JacobianMode::kAuto);
   EXPECT_TRUE(with.analytic);

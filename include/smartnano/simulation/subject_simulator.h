@@ -9,6 +9,7 @@
 // SS = 2.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,10 @@ class SubjectSimulator {
 
  private:
   class Run;
+  struct Engine;  // workspace and integrator, reused from subject to subject
   model::ModelPtr model_;
   SimulationOptions options_;
+  std::unique_ptr<Engine> engine_;
 };
 
 std::string to_string(SubjectStatus status);

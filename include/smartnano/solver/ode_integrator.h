@@ -39,6 +39,9 @@ struct IntegratorOptions {
   int max_order = 5;                  // BDF order, 1..5
   double max_step = 0.0;              // 0 = no limit
   JacobianMode jacobian = JacobianMode::kAuto;
+  // Vector, matrix and LU kernels compiled with the project (small_system_kernels.h) instead of
+  // SUNDIALS' own: the same operations in the same order, so the same results, in less time.
+  bool compiled_kernels = true;
 
   // Problems with these options, one message each; empty when valid.
   std::vector<std::string> validate() const;
@@ -88,6 +91,8 @@ class OdeIntegrator {
   double current_time() const { return t_; }
   const std::string& last_error() const { return last_error_; }
   IntegratorStats stats() const;
+  // Starts the counters again from zero (for one integrator reused across subjects).
+  void reset_stats();
   bool uses_analytic_jacobian() const { return analytic_jacobian_; }
 
  private:
@@ -102,6 +107,7 @@ class OdeIntegrator {
   double t_ = 0.0;
   bool analytic_jacobian_ = false;
   bool started_ = false;
+  bool count_current_segment_ = true;  // false from reset_stats() to the next reinit()
   std::string last_error_;
   friend struct Trampolines;
 };
