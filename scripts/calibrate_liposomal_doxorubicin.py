@@ -8,7 +8,7 @@ liposomal_doxorubicin_test.cpp does (trapezoidal AUC with log-linear extrapolati
 terminal fit, curve stripping for the first phase, Vss = CL * MRT corrected for the infusion).
 The fit is a Nelder-Mead search on log parameters minimising the sum of squared log errors.
 
-  python3 scripts/calibrate_liposomal_doxorubicin.py [--smartnano PATH] [human|mouse|all]
+  python3 scripts/calibrate_liposomal_doxorubicin.py [--smartnano PATH] [human|mouse|all|check]
 
 It prints the fitted values; copy them into the model files (value and 'calibrated' source).
 Targets (docs/models/liposomal_doxorubicin.md):
@@ -20,6 +20,15 @@ Targets (docs/models/liposomal_doxorubicin.md):
   mouse  5 ug liposomal drug i.v. bolus (tracer-like, 0.2 mg/kg): t1/2 1.1 h and 10.3 h, liver
          19.3, spleen 18.8, tumour 5.5 %ID/g (carrier-bound) at 24 h (Harrington et al. 2000 Br
          J Cancer 83:232, Abstract).
+All other parameters stay at the values in the model files (sources there). The fitted values
+depend on some of them: FVASC_TUM (tumour vascular carrier), KM_MPS and, for the human, KDEG_OT;
+for the mouse KRET_OT (set to the human value). Parameters acting only on free drug (FINT_TUM,
+QV_TUM, HCT, KIN_TC, KOUT_TC, KP_* other than KP_REST) do not move the carrier targets, but
+KOUT_TC and FINT_TUM change the (unfitted) free-doxorubicin terminal half-life.
+
+  python3 scripts/calibrate_liposomal_doxorubicin.py check
+
+prints the metrics of the shipped values without fitting (use it after editing any parameter).
 """
 import argparse
 import csv
@@ -215,11 +224,22 @@ def calibrate_mouse(smartnano):
     print("check:", mouse(smartnano, p))
 
 
+def check(smartnano):
+    """Metrics of the values in the model files (no fitting)."""
+    print("human PLD 50 mg/m2:", human_pld(smartnano, {}, 50))
+    print("human PLD 25 mg/m2:", human_pld(smartnano, {}, 25))
+    print("human free 25 mg/m2:", human_free(smartnano, {}, 25))
+    print("mouse 5 ug:", mouse(smartnano, {}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smartnano", default=os.path.join(ROOT, "build/h-pbpk/apps/smartnano/smartnano"))
-    ap.add_argument("which", nargs="?", default="all", choices=["human", "mouse", "all"])
+    ap.add_argument("which", nargs="?", default="all", choices=["human", "mouse", "all", "check"])
     a = ap.parse_args()
+    if a.which == "check":
+        check(a.smartnano)
+        return 0
     if a.which in ("human", "all"):
         calibrate_human(a.smartnano)
     if a.which in ("mouse", "all"):
