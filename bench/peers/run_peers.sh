@@ -2,6 +2,8 @@
 # Peer speed benchmark on the reference workload NP-PBPK-16 (bench/reference-model.md).
 # Builds nothing. usage: bench/peers/run_peers.sh SMARTNANO_BINARY [N] [M_R] [M_ODEINT] [M_LSODA] [M_BDF]
 #   N: smartnano patients (default 10000); M_*: patients for each peer (defaults 100 200 100 30).
+#   NP_OUTPUT=final in the environment: every engine records only the final time (2688 h)
+#   instead of all states every 6 h (the two output cases; the integration is the same).
 # Every engine simulates the SAME patients: smartnano samples them from the population scenario;
 # sample_patients.py re-implements its sampler bit for bit and gives the peers the values
 # (checked below: peers at rtol 1e-10 against smartnano at rtol 1e-10, same patient IDs).
@@ -14,7 +16,9 @@ PY=/usr/bin/python3     # Debian's python3 with python3-scipy (install-peers.sh)
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 
 scenario() {  # size rtol atol out
-  sed -e "s|^  size: .*|  size: $1|" \
+  local observe="observe: {from: 0 h, to: 2688 h, every: 6 h}"
+  [ "${NP_OUTPUT:-all}" = final ] && observe="observe: [2688 h]"
+  sed -e "s|^  size: .*|  size: $1|" -e "s|^observe: .*|$observe|" \
       -e "s|relative_tolerance: [^,]*|relative_tolerance: $2|" \
       -e "s|absolute_tolerance: [^,]*|absolute_tolerance: $3|" \
       "$HERE/np_pbpk_16_population.yaml" > "$4"
@@ -22,7 +26,7 @@ scenario() {  # size rtol atol out
 wall_of() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))['wall_seconds'])" "$1/summary.json"; }
 rate() { $PY -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
-echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; smartnano $SN"
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; smartnano $SN; output: ${NP_OUTPUT:-all}"
 scenario "$N" 1e-6 1e-9 "$WORK/pop_N.yaml"
 scenario 100 1e-6 1e-9 "$WORK/pop_100.yaml"
 scenario 100 1e-10 1e-14 "$WORK/pop_100_ref.yaml"

@@ -215,6 +215,10 @@ SUNMatrix matrix_clone(SUNMatrix a) {
 struct SolverContent {
   int n = 0;
   std::vector<sunindextype> pivots;  // row swapped with row k at step k
+  // Where the factors are not zero: rows i > k of L's column k, rows i < k of U's column k,
+  // column k's rows from start[k] to start[k + 1]. PK/PD Jacobians are sparse and so, mostly,
+  // are their factors; substitution visits only these entries. Sized n * n and n + 1.
+  std::vector<int> lower_rows, lower_start, upper_rows, upper_start;
   sunindextype last_flag = 0;
 };
 
@@ -222,8 +226,9 @@ SolverContent& content(SUNLinearSolver s) { return *static_cast<SolverContent*>(
 
 // LU factorisation with partial pivoting in place (column-major a, leading dimension n):
 // L below the diagonal (unit diagonal implied), U on and above it. Returns 0, or k + 1 when
-// the pivot of column k is zero. The steps of SUNDIALS' denseGETRF.
-sunindextype factor(double* a, int n, sunindextype* pivots) {
+// the pivot of column k is zero. The steps of SUNDIALS' denseGETRF, except that updates by a
+// zero multiplier (which change nothing) are skipped. rows: room for n indices.
+sunindextype factor(double* a, int n, sunindextype* pivots, int* rows) {
   for (int k = 0; k < n; ++k) {
     double* col_k = a + k * n;
     int p = k;
@@ -236,33 +241,67 @@ sunindextype factor(double* a, int n, sunindextype* pivots) {
       for (int j = 0; j < n; ++j) std::swap(a[k + j * n], a[p + j * n]);
     }
     const double inverse_pivot = 1.0 / col_k[k];
-    for (int i = k + 1; i < n; ++i) col_k[i] *= inverse_pivot;
+    int count = 0;
+    for (int i = k + 1; i < n; ++i) {
+      col_k[i] *= inverse_pivot;
+      rows[count] = i;
+      count += col_k[i] != 0.0 ? 1 : 0;
+    }
+    if (count == 0) continue;
     for (int j = k + 1; j < n; ++j) {
       double* __restrict__ col_j = a + j * n;
       const double u = col_j[k];
-      if (u == 0.0) continue;  // PK/PD Jacobians are sparse: many zeros in U's rows
-      for (int i = k + 1; i < n; ++i) col_j[i] -= u * col_k[i];
+      if (u == 0.0) continue;
+      for (int e = 0; e < count; ++e) col_j[rows[e]] -= u * col_k[rows[e]];
     }
   }
   return 0;
 }
 
-// Solves (LU) x = P b in place, as SUNDIALS' denseGETRS.
-void substitute(const double* __restrict__ a, int n, const sunindextype* pivots,
-                double* __restrict__ x) {
+// The non-zero pattern of the factors, for substitute().
+void find_nonzeros(const double* a, SolverContent& c) {
+  const int n = c.n;
+  int* lower = c.lower_rows.data();
+  int* upper = c.upper_rows.data();
+  int lower_count = 0, upper_count = 0;
   for (int k = 0; k < n; ++k) {
-    if (pivots[k] != k) std::swap(x[k], x[pivots[k]]);
+    const double* col_k = a + k * n;
+    for (int i = 0; i < k; ++i) {
+      upper[upper_count] = i;
+      upper_count += col_k[i] != 0.0 ? 1 : 0;
+    }
+    for (int i = k + 1; i < n; ++i) {
+      lower[lower_count] = i;
+      lower_count += col_k[i] != 0.0 ? 1 : 0;
+    }
+    c.lower_start[k + 1] = lower_count;
+    c.upper_start[k + 1] = upper_count;
   }
+}
+
+// Solves (LU) x = P b in place, as SUNDIALS' denseGETRS but visiting only non-zero entries of
+// the factors (for finite x the terms left out are exact zeros).
+void substitute(const double* __restrict__ a, const SolverContent& c, double* __restrict__ x) {
+  const int n = c.n;
+  for (int k = 0; k < n; ++k) {
+    if (c.pivots[k] != k) std::swap(x[k], x[c.pivots[k]]);
+  }
+  const int* lower = c.lower_rows.data();
   for (int k = 0; k < n - 1; ++k) {
     const double* col_k = a + k * n;
     const double xk = x[k];
-    for (int i = k + 1; i < n; ++i) x[i] -= col_k[i] * xk;
+    for (int e = c.lower_start[k]; e < c.lower_start[k + 1]; ++e) {
+      x[lower[e]] -= col_k[lower[e]] * xk;
+    }
   }
+  const int* upper = c.upper_rows.data();
   for (int k = n - 1; k > 0; --k) {
     const double* col_k = a + k * n;
     x[k] /= col_k[k];
     const double xk = x[k];
-    for (int i = 0; i < k; ++i) x[i] -= col_k[i] * xk;
+    for (int e = c.upper_start[k]; e < c.upper_start[k + 1]; ++e) {
+      x[upper[e]] -= col_k[upper[e]] * xk;
+    }
   }
   x[0] /= a[0];
 }
@@ -277,15 +316,17 @@ int solver_initialize(SUNLinearSolver s) {
 
 int solver_setup(SUNLinearSolver s, SUNMatrix a) {
   SolverContent& c = content(s);
-  c.last_flag = factor(data(a), c.n, c.pivots.data());
-  return c.last_flag > 0 ? SUNLS_LUFACT_FAIL : SUNLS_SUCCESS;
+  c.last_flag = factor(data(a), c.n, c.pivots.data(), c.lower_rows.data());
+  if (c.last_flag > 0) return SUNLS_LUFACT_FAIL;
+  find_nonzeros(data(a), c);
+  return SUNLS_SUCCESS;
 }
 
 int solver_solve(SUNLinearSolver s, SUNMatrix a, N_Vector x, N_Vector b, realtype /*tol*/) {
   SolverContent& c = content(s);
   double* xd = data(x);
   if (xd != data(b)) std::memcpy(xd, data(b), sizeof(double) * c.n);
-  substitute(data(a), c.n, c.pivots.data(), xd);
+  substitute(data(a), c, xd);
   c.last_flag = SUNLS_SUCCESS;
   return SUNLS_SUCCESS;
 }
@@ -294,7 +335,9 @@ sunindextype solver_last_flag(SUNLinearSolver s) { return content(s).last_flag; 
 
 int solver_space(SUNLinearSolver s, long* real_words, long* integer_words) {
   *real_words = 0;
-  *integer_words = 2 + content(s).n;
+  const SolverContent& c = content(s);
+  *integer_words = static_cast<long>(2 + c.n + c.lower_rows.size() + c.upper_rows.size() +
+                                     c.lower_start.size() + c.upper_start.size());
   return SUNLS_SUCCESS;
 }
 
@@ -343,6 +386,10 @@ SUNLinearSolver make_small_dense_linear_solver(int n, SUNContext context) {
   }
   c->n = n;
   c->pivots.assign(n, 0);
+  c->lower_rows.assign(static_cast<std::size_t>(n) * n, 0);
+  c->upper_rows.assign(static_cast<std::size_t>(n) * n, 0);
+  c->lower_start.assign(n + 1, 0);
+  c->upper_start.assign(n + 1, 0);
   s->content = c;
   s->ops->gettype = solver_type;
   s->ops->getid = solver_id;

@@ -7,8 +7,10 @@
 // cost several times the model's right-hand side. The replacements below compute exactly what
 // SUNDIALS' serial vector, dense matrix and dense solver compute, operation for operation (same
 // case analysis, same summation order, same pivots), so results are bit for bit those of the
-// stock kernels; they are only compiled with the project's optimisation. SUNDIALS supports this:
-// every N_Vector and SUNMatrix carries a table of operations, copied to its clones.
+// stock kernels; they are compiled with the project's optimisation, and the LU skips updates by
+// exact zeros (a PK/PD Jacobian and its factors are mostly zeros), which change no finite value.
+// SUNDIALS supports this: every N_Vector and SUNMatrix carries a table of operations, copied to
+// its clones.
 #pragma once
 
 #include <sundials/sundials_context.h>
@@ -29,7 +31,8 @@ void use_compiled_matrix_kernels(SUNMatrix dense_matrix);
 
 // A direct linear solver (type SUNLINEARSOLVER_DIRECT) for n x n SUNDenseMatrix systems: LU with
 // partial pivoting in place, the same algorithm and pivot choice as SUNDIALS' denseGETRF and
-// denseGETRS. nullptr if it cannot be allocated; free with SUNLinSolFree.
+// denseGETRS; substitution visits only the factors' non-zero entries. nullptr if it cannot be
+// allocated; free with SUNLinSolFree.
 SUNLinearSolver make_small_dense_linear_solver(int n, SUNContext context);
 
 }  // namespace smartnano::solver
