@@ -12,64 +12,67 @@
 namespace smartnano::io {
 
 namespace {
-std::string number(double v) {
-  if (std::isnan(v)) return "NA";
-  return fmt::format("{:.10g}", v);
+
+void put_number(fmt::memory_buffer& buffer, double v) {
+  if (std::isnan(v)) {
+    buffer.append(std::string_view("NA"));
+  } else {
+    fmt::format_to(std::back_inserter(buffer), "{:.10g}", v);
+  }
 }
+
 }  // namespace
 
-ResultsCsvWriter::ResultsCsvWriter(const std::string& path, const model::Model& model,
-                                   bool with_states)
-    : file_(path),
-      n_outputs_(model.outputs().size()),
-      n_states_(model.states().size()),
-      with_states_(with_states) {
-  std::ostream& out = file_.stream();
-  out << "ID,TIME,EVID";
-  for (const auto& o : model.outputs()) out << ',' << o.name;
-  if (with_states_) {
-    for (const auto& st : model.states()) out << ',' << st.name;
+std::string results_csv_header(const model::Model& model, bool with_states) {
+  std::string line = "ID,TIME,EVID";
+  for (const auto& o : model.outputs()) line += ',' + o.name;
+  if (with_states) {
+    for (const auto& st : model.states()) line += ',' + st.name;
   }
-  out << '\n';
+  return line + '\n';
 }
 
-void ResultsCsvWriter::append(const std::vector<simulation::SubjectResult>& results) {
-  std::ostream& out = file_.stream();
-  // Rows are formatted into one buffer and written in large chunks: with millions of rows the
-  // writer, not the solver, would otherwise dominate a population run.
+void append_results_csv_rows(std::string& out, const model::Model& model, bool with_states,
+                             const std::vector<simulation::SubjectResult>& results) {
+  const std::size_t n_outputs = model.outputs().size();
+  const std::size_t n_states = model.states().size();
   fmt::memory_buffer buffer;
-  auto put = [&buffer](double v) {
-    if (std::isnan(v)) {
-      buffer.append(std::string_view("NA"));
-    } else {
-      fmt::format_to(std::back_inserter(buffer), "{:.10g}", v);
-    }
-  };
   for (const auto& r : results) {
     for (std::size_t row = 0; row < r.times.size(); ++row) {
-      put(r.id);
+      put_number(buffer, r.id);
       buffer.push_back(',');
-      put(r.times[row]);
+      put_number(buffer, r.times[row]);
       fmt::format_to(std::back_inserter(buffer), ",{}", r.evids[row]);
-      for (std::size_t k = 0; k < n_outputs_; ++k) {
+      for (std::size_t k = 0; k < n_outputs; ++k) {
         buffer.push_back(',');
-        put(r.outputs[row * n_outputs_ + k]);
+        put_number(buffer, r.outputs[row * n_outputs + k]);
       }
-      if (with_states_) {
-        for (std::size_t k = 0; k < n_states_; ++k) {
+      if (with_states) {
+        for (std::size_t k = 0; k < n_states; ++k) {
           buffer.push_back(',');
-          const std::size_t at = row * n_states_ + k;
-          put(at < r.states.size() ? r.states[at] : std::nan(""));
+          const std::size_t at = row * n_states + k;
+          put_number(buffer, at < r.states.size() ? r.states[at] : std::nan(""));
         }
       }
       buffer.push_back('\n');
-      if (buffer.size() > (1 << 20)) {
-        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        buffer.clear();
-      }
     }
+    out.append(buffer.data(), buffer.size());
+    buffer.clear();
   }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+}
+
+ResultsCsvWriter::ResultsCsvWriter(const std::string& path, const model::Model& model,
+                                   bool with_states)
+    : file_(path), model_(&model), with_states_(with_states) {
+  file_.stream() << results_csv_header(model, with_states);
+}
+
+void ResultsCsvWriter::append(const std::vector<simulation::SubjectResult>& results) {
+  // Rows are formatted into one buffer and written in one piece: with millions of rows the
+  // writer, not the solver, would otherwise dominate a population run.
+  std::string rows;
+  append_results_csv_rows(rows, *model_, with_states_, results);
+  file_.stream().write(rows.data(), static_cast<std::streamsize>(rows.size()));
 }
 
 void ResultsCsvWriter::commit() { file_.commit(); }
@@ -93,28 +96,96 @@ void RunStatistics::add(const simulation::SubjectResult& r) {
   }
 }
 
-void write_subjects_csv(const std::string& path, const model::Model& model,
-                        const std::vector<simulation::SubjectInput>& subjects,
-                        const std::vector<double>& default_parameters,
-                        const std::vector<events::BodySize>& bodies) {
-  AtomicFile file(path);
-  std::ostream& out = file.stream();
-  out << "ID,WEIGHT,BSA";
-  for (const auto& p : model.parameters()) out << ',' << p.name;
-  out << '\n';
-  for (std::size_t k = 0; k < subjects.size(); ++k) {
-    const auto& subject = subjects[k];
-    const events::BodySize body = k < bodies.size() ? bodies[k] : events::BodySize{};
-    std::string line = fmt::format("{},{},{}", number(subject.id),
-                                   body.weight_kg > 0 ? number(body.weight_kg) : "NA",
-                                   body.bsa_m2 > 0 ? number(body.bsa_m2) : "NA");
-    const auto& values = subject.parameters.empty() ? default_parameters : subject.parameters;
-    for (std::size_t i = 0; i < model.parameters().size(); ++i) {
-      line += ',' + number(i < values.size() ? values[i] : model.parameters()[i].value);
-    }
-    out << line << '\n';
+void RunStatistics::merge(const RunStatistics& later) {
+  if (subjects == 0) with_states = later.with_states;
+  subjects += later.subjects;
+  failed_subjects += later.failed_subjects;
+  steady_state_intervals += later.steady_state_intervals;
+  integrator += later.integrator;
+  for (const auto& f : later.failures) failures.push_back(f);
+}
+
+nlohmann::json RunStatistics::to_json() const {
+  const auto& i = integrator;
+  return {{"subjects", subjects},
+          {"failed_subjects", failed_subjects},
+          {"steady_state_intervals", steady_state_intervals},
+          {"with_states", with_states},
+          {"integrator",
+           {i.steps, i.rhs_evaluations, i.jacobian_evaluations, i.linear_solver_setups,
+            i.error_test_failures, i.nonlinear_convergence_failures, i.segments}},
+          {"failures", failures}};
+}
+
+RunStatistics RunStatistics::from_json(const nlohmann::json& j) {
+  RunStatistics s;
+  s.subjects = j.at("subjects").get<std::size_t>();
+  s.failed_subjects = j.at("failed_subjects").get<long>();
+  s.steady_state_intervals = j.at("steady_state_intervals").get<long>();
+  s.with_states = j.at("with_states").get<bool>();
+  const auto& i = j.at("integrator");
+  s.integrator.steps = i.at(0).get<long>();
+  s.integrator.rhs_evaluations = i.at(1).get<long>();
+  s.integrator.jacobian_evaluations = i.at(2).get<long>();
+  s.integrator.linear_solver_setups = i.at(3).get<long>();
+  s.integrator.error_test_failures = i.at(4).get<long>();
+  s.integrator.nonlinear_convergence_failures = i.at(5).get<long>();
+  s.integrator.segments = i.at(6).get<long>();
+  s.failures = j.at("failures");
+  return s;
+}
+
+std::string subjects_csv_header(const model::Model& model, const scenario::Scenario& s) {
+  std::string line = "ID,WEIGHT,BSA";
+  for (const auto& name : s.reported_names()) line += ',' + name;
+  for (const auto& name : s.eta_names()) line += ',' + name;
+  for (const auto& p : model.parameters()) line += ',' + p.name;
+  return line + '\n';
+}
+
+void append_subjects_csv_row(std::string& out, const model::Model& model,
+                             const scenario::SubjectDescription& subject) {
+  fmt::memory_buffer buffer;
+  put_number(buffer, subject.id);
+  buffer.push_back(',');
+  put_number(buffer, subject.body.weight_kg > 0 ? subject.body.weight_kg : std::nan(""));
+  buffer.push_back(',');
+  put_number(buffer, subject.body.bsa_m2 > 0 ? subject.body.bsa_m2 : std::nan(""));
+  for (const double v : subject.reported) {
+    buffer.push_back(',');
+    put_number(buffer, v);
   }
-  file.commit();
+  for (const double v : subject.eta) {
+    buffer.push_back(',');
+    put_number(buffer, v);
+  }
+  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+    buffer.push_back(',');
+    put_number(buffer,
+               i < subject.parameters.size() ? subject.parameters[i] : model.parameters()[i].value);
+  }
+  buffer.push_back('\n');
+  out.append(buffer.data(), buffer.size());
+}
+
+std::string subject_summaries_csv_header(const scenario::Scenario& s) {
+  std::string line = "ID,STATUS";
+  for (const auto& summary : s.output.summaries) line += ',' + summary.column;
+  return line + '\n';
+}
+
+void append_subject_summaries_csv_row(std::string& out, const simulation::SubjectResult& result,
+                                      const std::vector<double>& summaries) {
+  fmt::memory_buffer buffer;
+  put_number(buffer, result.id);
+  buffer.push_back(',');
+  buffer.append(simulation::to_string(result.status));
+  for (const double v : summaries) {
+    buffer.push_back(',');
+    put_number(buffer, v);
+  }
+  buffer.push_back('\n');
+  out.append(buffer.data(), buffer.size());
 }
 
 nlohmann::json versions() {

@@ -110,6 +110,13 @@ long YamlInput::as_integer() const {
   return static_cast<long>(v);
 }
 
+bool YamlInput::as_bool() const {
+  const std::string s = as_string();
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(fmt::format("'{}' is not true or false", s));
+}
+
 units::Unit YamlInput::as_unit() const {
   try {
     return units::parse_unit(as_string());

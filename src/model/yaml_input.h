@@ -44,6 +44,7 @@ class YamlInput {
   std::string as_string() const;
   double as_double() const;
   long as_integer() const;
+  bool as_bool() const;  // true or false
   units::Unit as_unit() const;
   units::Quantity as_quantity() const;  // "2 L/h" or a bare number (dimensionless)
 

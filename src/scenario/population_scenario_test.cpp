@@ -52,14 +52,17 @@ TEST(PopulationScenario, EveryPatientHasItsOwnParametersBodyAndDose) {
   const Scenario s = load_scenario_text(kPopulation, "test.yaml");
   ASSERT_TRUE(s.population);
   EXPECT_EQ(s.population->seed, 20261127u);
-  ASSERT_EQ(s.subjects.size(), 20u);
-  ASSERT_EQ(s.subject_bodies.size(), 20u);
+  EXPECT_TRUE(s.subjects.empty());  // patients are made on demand
+  ASSERT_EQ(s.subject_count(), 20u);
   const int cl = s.model->parameter_index("CL");
   EXPECT_DOUBLE_EQ(s.parameters[cl], 1.1);  // the typical value: the override, converted
-  for (std::size_t k = 0; k < s.subjects.size(); ++k) {
-    const auto& subject = s.subjects[k];
+  for (std::size_t k = 0; k < s.subject_count(); ++k) {
+    const auto subject = s.subject(k);
     EXPECT_EQ(subject.id, static_cast<double>(k + 1));
-    const auto& body = s.subject_bodies[k];
+    const auto description = s.describe_subject(k);
+    EXPECT_EQ(description.id, subject.id);
+    EXPECT_EQ(description.parameters, subject.parameters);
+    const auto& body = description.body;
     EXPECT_GE(body.weight_kg, 40);
     EXPECT_LE(body.weight_kg, 150);
     ASSERT_FALSE(subject.records.empty());
@@ -68,13 +71,14 @@ TEST(PopulationScenario, EveryPatientHasItsOwnParametersBodyAndDose) {
     EXPECT_GT(body.bsa_m2, 0.5);
     EXPECT_LT(body.bsa_m2, 3.5);
   }
-  EXPECT_NE(s.subjects[0].parameters[cl], s.subjects[1].parameters[cl]);
-  EXPECT_NE(s.subject_bodies[0].bsa_m2, s.subject_bodies[1].bsa_m2);
-  // Reloading gives the same patients, bit for bit.
+  EXPECT_NE(s.subject(0).parameters[cl], s.subject(1).parameters[cl]);
+  EXPECT_NE(s.describe_subject(0).body.bsa_m2, s.describe_subject(1).body.bsa_m2);
+  // Reloading gives the same patients, bit for bit, in any order.
   const Scenario again = load_scenario_text(kPopulation, "test.yaml");
-  EXPECT_EQ(std::memcmp(again.subjects[7].parameters.data(), s.subjects[7].parameters.data(),
-                        s.subjects[7].parameters.size() * sizeof(double)),
-            0);
+  const auto later = again.subject(7).parameters;
+  const auto first = s.subject(7).parameters;
+  ASSERT_EQ(later.size(), first.size());
+  EXPECT_EQ(std::memcmp(later.data(), first.data(), first.size() * sizeof(double)), 0);
 }
 
 TEST(PopulationScenario, WithoutSampledBodySizeTheSubjectSectionIsUsed) {
@@ -84,8 +88,9 @@ TEST(PopulationScenario, WithoutSampledBodySizeTheSubjectSectionIsUsed) {
                              "");
   yaml = replace(yaml, "  height: {distribution: normal, mean: 170 cm, sd: 10 cm}\n", "");
   const Scenario s = load_scenario_text(yaml, "test.yaml");
-  for (const auto& subject : s.subjects) {
-    EXPECT_NEAR(subject.records.front().amount, 50 * mosteller_bsa_m2(70, 170), 1e-12);
+  ASSERT_EQ(s.subject_count(), 20u);
+  for (std::size_t k = 0; k < s.subject_count(); ++k) {
+    EXPECT_NEAR(s.subject(k).records.front().amount, 50 * mosteller_bsa_m2(70, 170), 1e-12);
   }
 }
 
@@ -122,8 +127,9 @@ TEST(PopulationScenario, ErrorsNameFileLineAndField) {
 
 TEST(PopulationScenario, OneAndTwoThreadsGiveBitIdenticalResults) {
   const Scenario s = load_scenario_text(kPopulation, "test.yaml");
-  const auto one = simulation::simulate_all(s.model, s.options, s.subjects, 1);
-  const auto two = simulation::simulate_all(s.model, s.options, s.subjects, 2);
+  const auto subject = [&s](std::size_t k) { return s.subject(k); };
+  const auto one = simulation::simulate_all(s.model, s.options, s.subject_count(), subject, 1);
+  const auto two = simulation::simulate_all(s.model, s.options, s.subject_count(), subject, 2);
   ASSERT_EQ(one.size(), 20u);
   ASSERT_EQ(two.size(), 20u);
   for (std::size_t k = 0; k < one.size(); ++k) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/yaml_input.h"
 #include "scenario/default_scenario.h"
@@ -82,7 +83,7 @@ void read_solver(const YamlInput& at, simulation::SimulationOptions& o) {
   if (at.has("steady_state_max_intervals")) {
     o.steady_state_max_intervals = static_cast<int>(at["steady_state_max_intervals"].as_integer());
   }
-  if (at.has("record_states")) o.record_states = at["record_states"].node().as<bool>(false);
+  if (at.has("record_states")) o.record_states = at["record_states"].as_bool();
   const auto problems = o.validate();
   if (!problems.empty()) at.fail(problems.front());
 }
@@ -107,6 +108,60 @@ std::vector<double> observation_times(const YamlInput& at, const units::Unit& ti
     if (times[k] < times[k - 1]) at.fail("observation times must not decrease");
   }
   return times;
+}
+
+OutputSpec read_output(const YamlInput& at, const model::Model& m) {
+  at.expect_keys({"profiles", "summaries"});
+  OutputSpec spec;
+  if (at.has("profiles")) spec.profiles = at["profiles"].as_bool();
+  if (!at.has("summaries")) return spec;
+  std::vector<std::string> outputs;
+  for (const auto& o : m.outputs()) outputs.push_back(o.name);
+  const std::vector<std::pair<std::string, SummaryStatistic>> statistics = {
+      {"cmax", SummaryStatistic::kCmax},
+      {"tmax", SummaryStatistic::kTmax},
+      {"cmin", SummaryStatistic::kCmin},
+      {"auc", SummaryStatistic::kAuc},
+      {"final", SummaryStatistic::kFinal}};
+  std::vector<std::string> statistic_names;
+  for (const auto& [name, _] : statistics) statistic_names.push_back(name);
+  for (const auto& [name, list] : at["summaries"].entries()) {
+    const auto found = std::find(outputs.begin(), outputs.end(), name);
+    if (found == outputs.end()) {
+      list.fail(fmt::format("model '{}' has no output '{}'{} (outputs: {})", m.name(), name,
+                            did_you_mean(name, outputs), fmt::join(outputs, ", ")));
+    }
+    const int output = static_cast<int>(found - outputs.begin());
+    const auto add = [&](const YamlInput& item) {
+      const std::string stat = item.as_string();
+      for (const auto& [statistic_name, statistic] : statistics) {
+        if (stat == statistic_name) {
+          spec.summaries.push_back({output, statistic, name + "_" + stat});
+          return;
+        }
+      }
+      item.fail(fmt::format("'{}' is not one of {}{}", stat, fmt::join(statistic_names, ", "),
+                            did_you_mean(stat, statistic_names)));
+    };
+    if (list.is_sequence()) {
+      for (const auto& item : list.items()) add(item);
+    } else {
+      add(list);
+    }
+  }
+  if (!spec.profiles && spec.summaries.empty()) {
+    at.fail("with profiles: false, give summaries (otherwise the run would write no results)");
+  }
+  return spec;
+}
+
+// FNV-1a, 64 bit: a stable digest (std::hash may differ between builds).
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 0xcbf29ce484222325ULL) {
+  for (const unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
 }
 
 // The scenario's carrier design: its PK factors multiply the model parameters the model file
@@ -153,12 +208,12 @@ void apply_carrier(const YamlInput& at, const model::Model& m, const std::vector
   }
 }
 
-// One `dosing:` entry, checked; expanded per subject by make_subject.
+// One `dosing:` entry, checked; expanded per subject by SubjectRecipe::make.
 struct DoseItem {
   events::Regimen regimen;
   double start = 0.0;
   int state = 0;
-  YamlInput at;
+  SourceLocation dose_at;  // the `dose:` field, for errors found when expanding it
 };
 
 DoseItem read_dose_item(const YamlInput& item, const model::Model& m) {
@@ -175,7 +230,8 @@ DoseItem read_dose_item(const YamlInput& item, const model::Model& m) {
   }
   const double start = item.has("start") ? quantity_in(item["start"], m.time_unit(), "start") : 0.0;
   try {
-    return DoseItem{events::parse_regimen(item["dose"].as_string()), start, state, item};
+    return DoseItem{events::parse_regimen(item["dose"].as_string()), start, state,
+                    item["dose"].where()};
   } catch (const std::invalid_argument& e) {
     item["dose"].fail(e.what());
   }
@@ -186,30 +242,56 @@ struct BodyCovariate {
   int covariate = 0;
   bool weight = true;   // false: body surface area
   double factor = 1.0;  // kg (or m2) to the covariate's unit
-  YamlInput at;
+  SourceLocation at;
 };
 
-// A subject's records: its doses (regimens expanded with its body size) merged with the
-// observation times, doses first at tied times (NONMEM order: the observation sees the dose).
-simulation::SubjectInput make_subject(
-    double id, const std::vector<double>& parameters, const events::BodySize& body,
-    const std::vector<DoseItem>& items, const std::vector<double>& times,
-    std::vector<double> covariates, const std::vector<BodyCovariate>& body_covariates,
-    const model::Model& m, const Scenario& s, const std::string& who) {
+}  // namespace
+
+// Everything needed to make a subject's records from its parameters, body size and
+// covariates: the parsed regimens, the observation grid and the carrier split of doses. Holds
+// no YAML, so subjects can be made on any thread long after the file was read.
+struct SubjectRecipe {
+  model::ModelPtr model;
+  std::string file;
+  std::vector<DoseItem> items;
+  std::vector<double> times;
+  std::vector<double> covariates;  // the scenario's values, one per model covariate
+  std::vector<BodyCovariate> body_covariates;
+  bool split_encapsulated_dose = false;  // a carrier design: part of the dose is free drug
+  double encapsulated_fraction = 1.0;
+
+  // A subject's records: its doses (regimens expanded with its body size) merged with the
+  // observation times, doses first at tied times (NONMEM order: the observation sees the dose).
+  // `covariate_values` replaces the scenario's covariates where it is not NaN (may be empty).
+  simulation::SubjectInput make(double id, const std::vector<double>& parameters,
+                                const events::BodySize& body,
+                                const std::vector<double>& covariate_values,
+                                const std::string& who) const;
+};
+
+simulation::SubjectInput SubjectRecipe::make(double id, const std::vector<double>& parameters,
+                                             const events::BodySize& body,
+                                             const std::vector<double>& covariate_values,
+                                             const std::string& who) const {
+  const model::Model& m = *model;
+  std::vector<double> values = covariates;
+  for (std::size_t c = 0; c < covariate_values.size() && c < values.size(); ++c) {
+    if (!std::isnan(covariate_values[c])) values[c] = covariate_values[c];
+  }
   for (const auto& b : body_covariates) {
     const double value = b.weight ? body.weight_kg : body.bsa_m2;
     if (!(value > 0)) {
-      b.at.fail(fmt::format(
-          "{}covariate '{}' takes the subject's {}, but the subject has none "
-          "(give subject: weight{})",
-          who, m.covariates()[b.covariate].name, b.weight ? "weight" : "body surface area",
-          b.weight ? "" : " and height, or bsa"));
+      throw InputError(b.at, fmt::format("{}covariate '{}' takes the subject's {}, but the "
+                                         "subject has none (give subject: weight{})",
+                                         who, m.covariates()[b.covariate].name,
+                                         b.weight ? "weight" : "body surface area",
+                                         b.weight ? "" : " and height, or bsa"));
     }
-    covariates[b.covariate] = value * b.factor;
+    values[b.covariate] = value * b.factor;
   }
   simulation::SubjectInput subject;
   subject.id = id;
-  subject.source = s.file;
+  subject.source = file;
   subject.parameters = parameters;
   std::vector<events::Record> doses;
   for (const auto& item : items) {
@@ -218,11 +300,11 @@ simulation::SubjectInput make_subject(
       events::Record dose = events::expand_regimen(item.regimen, item.start, state + 1,
                                                    m.states()[state].unit, m.time_unit(), body);
       const auto& links = m.carrier_links();
-      if (s.carrier_design && state == links.encapsulated_state) {
+      if (split_encapsulated_dose && state == links.encapsulated_state) {
         // The unencapsulated part of the dose is free drug from the start.
         events::Record free = dose;
         free.compartment = links.free_state + 1;
-        const double ee = s.carrier_factors.encapsulated_fraction_of_dose;
+        const double ee = encapsulated_fraction;
         const double to_free =
             units::conversion_factor(m.states()[state].unit, m.states()[links.free_state].unit);
         dose.amount *= ee;
@@ -235,12 +317,13 @@ simulation::SubjectInput make_subject(
         doses.push_back(dose);
       }
     } catch (const std::invalid_argument& e) {
-      item.at["dose"].fail(who + e.what());
+      throw InputError(item.dose_at, who + e.what());
     }
   }
   std::stable_sort(doses.begin(), doses.end(),
                    [](const auto& a, const auto& b) { return a.time < b.time; });
   std::size_t d = 0;
+  subject.records.reserve(doses.size() + times.size());
   for (double t : times) {
     while (d < doses.size() && doses[d].time <= t) subject.records.push_back(doses[d++]);
     events::Record obs;
@@ -248,19 +331,99 @@ simulation::SubjectInput make_subject(
     subject.records.push_back(obs);
   }
   while (d < doses.size()) subject.records.push_back(doses[d++]);
+  subject.covariates.reserve(subject.records.size() * values.size());
   for (std::size_t r = 0; r < subject.records.size(); ++r) {
-    subject.covariates.insert(subject.covariates.end(), covariates.begin(), covariates.end());
+    subject.covariates.insert(subject.covariates.end(), values.begin(), values.end());
   }
   return subject;
 }
 
-}  // namespace
+// A population's patients, made on demand: patient k is sampled and its records expanded
+// only when asked for, so a run of a million patients never holds them all.
+class SubjectGenerator {
+ public:
+  SubjectGenerator(population::PopulationSampler sampler, SubjectRecipe recipe,
+                   events::BodySize default_body, double default_height_cm)
+      : sampler_(std::move(sampler)),
+        recipe_(std::move(recipe)),
+        default_body_(default_body),
+        default_height_cm_(default_height_cm) {}
+
+  std::size_t size() const { return static_cast<std::size_t>(sampler_.size()); }
+  const population::PopulationSampler& sampler() const { return sampler_; }
+
+  SubjectDescription describe(std::size_t index) const {
+    population::PatientSample patient = sampler_.sample(static_cast<long>(index));
+    SubjectDescription d;
+    d.id = patient.id;
+    d.body = default_body_;
+    if (patient.weight_kg > 0) d.body.weight_kg = patient.weight_kg;
+    const double height = patient.height_cm > 0 ? patient.height_cm : default_height_cm_;
+    if ((patient.weight_kg > 0 || patient.height_cm > 0) && d.body.weight_kg > 0 && height > 0) {
+      d.body.bsa_m2 = mosteller_bsa_m2(d.body.weight_kg, height);
+    }
+    d.parameters = std::move(patient.parameters);
+    d.eta = std::move(patient.eta);
+    d.reported = std::move(patient.reported);
+    d.covariates = std::move(patient.model_covariates);
+    return d;
+  }
+
+  simulation::SubjectInput subject(std::size_t index) const {
+    const SubjectDescription d = describe(index);
+    return recipe_.make(d.id, d.parameters, d.body, d.covariates,
+                        fmt::format("patient {}: ", d.id));
+  }
+
+ private:
+  population::PopulationSampler sampler_;
+  SubjectRecipe recipe_;
+  events::BodySize default_body_;
+  double default_height_cm_ = 0.0;
+};
+
+std::size_t Scenario::subject_count() const {
+  return generator ? generator->size() : subjects.size();
+}
+
+simulation::SubjectInput Scenario::subject(std::size_t index) const {
+  if (generator) {
+    if (index >= generator->size()) {
+      throw std::out_of_range(
+          fmt::format("subject index {} of a population of {}", index, generator->size()));
+    }
+    return generator->subject(index);
+  }
+  return subjects.at(index);
+}
+
+SubjectDescription Scenario::describe_subject(std::size_t index) const {
+  if (generator) return generator->describe(index);
+  const simulation::SubjectInput& in = subjects.at(index);
+  SubjectDescription d;
+  d.id = in.id;
+  d.body = body;
+  d.parameters = in.parameters.empty() ? parameters : in.parameters;
+  return d;
+}
+
+std::vector<std::string> Scenario::eta_names() const {
+  std::vector<std::string> names;
+  if (population) {
+    for (const auto& v : population->variability) names.push_back("ETA_" + v.parameter);
+  }
+  return names;
+}
+
+std::vector<std::string> Scenario::reported_names() const {
+  return generator ? generator->sampler().reported_names() : std::vector<std::string>{};
+}
 
 Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const YamlInput root = YamlInput::parse(yaml, file);
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
-                    "carrier", "population", "dosing", "data", "observe", "solver"});
+                    "carrier", "population", "dosing", "data", "observe", "solver", "output"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
@@ -306,7 +469,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
         try {
           body_covariates.push_back(
               {i, weight, units::conversion_factor(units::parse_unit(weight ? "kg" : "m2"), to),
-               value});
+               value.where()});
         } catch (const units::UnitError& e) {
           value.fail(fmt::format("covariate '{}' cannot take the subject's {}: {}", name,
                                  value.as_string(), e.what()));
@@ -334,6 +497,16 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
     if (s.body.weight_kg < 0 || s.body.bsa_m2 < 0) subject.fail("body size must be positive");
   }
   if (root.has("solver")) read_solver(root["solver"], s.options);
+  if (root.has("output")) s.output = read_output(root["output"], m);
+  {
+    std::uint64_t h = fnv1a(yaml);
+    h = fnv1a(m.name(), h);
+    for (const auto& st : m.states()) h = fnv1a(st.name, h);
+    for (const double p : s.parameters) {
+      h = fnv1a(std::string_view(reinterpret_cast<const char*>(&p), sizeof p), h);
+    }
+    s.fingerprint = fmt::format("{:016x}", h);
+  }
 
   if (root.has("data")) {
     if (root.has("dosing") || root.has("observe")) {
@@ -374,29 +547,44 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (items.empty() && times.empty()) {
     root.fail("nothing to simulate: give dosing and observe, or data");
   }
+  SubjectRecipe recipe;
+  recipe.model = s.model;
+  recipe.file = s.file;
+  recipe.items = std::move(items);
+  recipe.times = times;
+  recipe.covariates = std::move(covariates);
+  recipe.body_covariates = std::move(body_covariates);
+  recipe.split_encapsulated_dose = s.carrier_design.has_value();
+  recipe.encapsulated_fraction = s.carrier_factors.encapsulated_fraction_of_dose;
   if (!root.has("population")) {
-    s.subjects.push_back(
-        make_subject(1, s.parameters, s.body, items, times, covariates, body_covariates, m, s, ""));
+    s.subjects.push_back(recipe.make(1, s.parameters, s.body, {}, ""));
     return s;
   }
-  const population::PopulationSampler sampler =
+  population::PopulationSampler sampler =
       make_population_sampler(root["population"], m, s.parameters);
   s.population = sampler.spec();
-  s.subjects.reserve(sampler.spec().size);
-  for (long k = 0; k < sampler.spec().size; ++k) {
-    const population::PatientSample patient = sampler.sample(k);
-    events::BodySize body = s.body;
-    if (patient.weight_kg > 0) body.weight_kg = patient.weight_kg;
-    const double height = patient.height_cm > 0 ? patient.height_cm : height_cm;
-    if ((patient.weight_kg > 0 || patient.height_cm > 0) && body.weight_kg > 0 && height > 0) {
-      body.bsa_m2 = mosteller_bsa_m2(body.weight_kg, height);
-    }
-    s.subjects.push_back(make_subject(static_cast<double>(k + 1), patient.parameters, body, items,
-                                      times, covariates, body_covariates, m, s,
-                                      fmt::format("patient {}: ", k + 1)));
-    s.subject_bodies.push_back(body);
-  }
+  s.generator = std::make_shared<const SubjectGenerator>(std::move(sampler), std::move(recipe),
+                                                         s.body, height_cm);
+  // Patients are made when simulated; making the first now reports what would fail for every
+  // patient (a per-m2 dose without a height, ...) while the file is being read.
+  s.subject(0);
   return s;
+}
+
+std::string to_string(SummaryStatistic statistic) {
+  switch (statistic) {
+    case SummaryStatistic::kCmax:
+      return "cmax";
+    case SummaryStatistic::kTmax:
+      return "tmax";
+    case SummaryStatistic::kCmin:
+      return "cmin";
+    case SummaryStatistic::kAuc:
+      return "auc";
+    case SummaryStatistic::kFinal:
+      return "final";
+  }
+  return "?";
 }
 
 Scenario load_scenario_file(const std::string& path) {

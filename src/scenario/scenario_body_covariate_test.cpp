@@ -48,7 +48,7 @@ class BodyCovariates : public ::testing::Test {
     return load_scenario_file((dir_ / "s.yaml").string());
   }
   double covariate(const Scenario& s, std::size_t subject, const std::string& name) {
-    const auto& in = s.subjects.at(subject);
+    const auto in = s.subject(subject);
     return in.covariates.at(static_cast<std::size_t>(s.model->covariate_index(name)));
   }
   fs::path dir_;
@@ -66,9 +66,9 @@ TEST_F(BodyCovariates, EachPatientOfAPopulationGetsItsOwn) {
       "covariates: {WT: weight}\n"
       "population:\n  size: 5\n  seed: 7\n"
       "  weight: {distribution: lognormal, median: 70 kg, cv: 20 %}\n");
-  ASSERT_EQ(s.subjects.size(), 5u);
+  ASSERT_EQ(s.subject_count(), 5u);
   for (std::size_t k = 0; k < 5; ++k) {
-    EXPECT_DOUBLE_EQ(covariate(s, k, "WT"), 1000.0 * s.subject_bodies.at(k).weight_kg) << k;
+    EXPECT_DOUBLE_EQ(covariate(s, k, "WT"), 1000.0 * s.describe_subject(k).body.weight_kg) << k;
   }
   EXPECT_NE(covariate(s, 0, "WT"), covariate(s, 1, "WT"));
 }

@@ -19,11 +19,20 @@ int effective_threads(int requested, std::size_t subjects) {
 std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
                                         const SimulationOptions& options,
                                         std::span<const SubjectInput> subjects, int threads) {
-  std::vector<SubjectResult> results(subjects.size());
-  const int n_threads = effective_threads(threads, subjects.size());
+  return simulate_all(
+      model, options, subjects.size(),
+      [subjects](std::size_t i) -> SubjectInput { return subjects[i]; }, threads);
+}
+
+std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
+                                        const SimulationOptions& options, std::size_t count,
+                                        const std::function<SubjectInput(std::size_t)>& subject,
+                                        int threads) {
+  std::vector<SubjectResult> results(count);
+  const int n_threads = effective_threads(threads, count);
   if (n_threads == 1) {
     SubjectSimulator simulator(model, options);
-    for (std::size_t i = 0; i < subjects.size(); ++i) results[i] = simulator.simulate(subjects[i]);
+    for (std::size_t i = 0; i < count; ++i) results[i] = simulator.simulate(subject(i));
     return results;
   }
   // Indices are taken in increasing order, so when subject k throws, every subject before k
@@ -39,9 +48,9 @@ std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
       SubjectSimulator simulator(model, options);
       for (;;) {
         const std::size_t i = next.fetch_add(1);
-        if (i >= subjects.size() || i > first_failure.load()) return;
+        if (i >= count || i > first_failure.load()) return;
         try {
-          results[i] = simulator.simulate(subjects[i]);
+          results[i] = simulator.simulate(subject(i));
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           if (i < first_failure.load()) {

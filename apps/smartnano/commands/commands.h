@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "smartnano/runner/population_run.h"
+
 namespace smartnano::cli {
 
 // Exit codes: 0 success, 1 bad input (file, line and field in the message), 2 a check failed
@@ -15,11 +17,16 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;
 inline constexpr int kExitCheckFailed = 2;
 inline constexpr int kExitInternal = 3;
+// A run stopped by Ctrl-C or SIGTERM after saving its checkpoint (128 + SIGINT, as shells do).
+inline constexpr int kExitInterrupted = 130;
 
 using Action = std::function<int()>;
 
-void add_run_command(CLI::App& app, Action& action, const std::string& command_line);
-void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line);
+// `run` and `simulate` split subjects across the processes of `comm` (one, or MPI ranks).
+void add_run_command(CLI::App& app, Action& action, const std::string& command_line,
+                     runner::Communicator& comm);
+void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line,
+                          runner::Communicator& comm);
 void add_validate_command(CLI::App& app, Action& action);
 void add_models_command(CLI::App& app, Action& action);
 void add_nca_command(CLI::App& app, Action& action);

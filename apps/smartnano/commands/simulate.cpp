@@ -1,18 +1,17 @@
 // `smartnano run` (the built-in default scenario) and `smartnano simulate <scenario>`.
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <span>
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "commands/commands.h"
-#include "smartnano/io/atomic_file.h"
-#include "smartnano/io/results.h"
+#include "smartnano/runner/population_run.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/simulation/simulate_all.h"
-#include "smartnano/simulation/subject_simulator.h"
 
 namespace smartnano::cli {
 namespace {
@@ -22,63 +21,88 @@ struct SimulateArgs {
   std::string out = "smartnano-output";
   int threads = 0;  // 0: the hardware concurrency
   bool progress = false;
+  bool quiet = false;
+  bool resume = false;
+  long chunk = 0;
 };
 
-int simulate(const scenario::Scenario& s, const std::string& out_dir, const std::string& label,
-             const std::string& command_line, int threads, bool progress) {
-  const int used_threads = simulation::effective_threads(threads, s.subjects.size());
-  const std::string csv = (std::filesystem::path(out_dir) / "results.csv").string();
-  const std::string json = (std::filesystem::path(out_dir) / "summary.json").string();
-  const std::string subjects_csv = (std::filesystem::path(out_dir) / "subjects.csv").string();
-  // Subjects are simulated and written in chunks, so results never pile up in memory; the files
-  // are moved into place only when every chunk is done.
-  const std::size_t chunk = 256 * static_cast<std::size_t>(used_threads);
-  io::ResultsCsvWriter writer(csv, *s.model, s.options.record_states);
-  io::RunStatistics statistics;
-  double wall = 0.0;  // simulation only, not writing
-  const std::span<const simulation::SubjectInput> all(s.subjects);
-  for (std::size_t first = 0; first < all.size(); first += chunk) {
-    const auto start = std::chrono::steady_clock::now();
-    const auto results = simulation::simulate_all(
-        s.model, s.options, all.subspan(first, std::min(chunk, all.size() - first)), used_threads);
-    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    for (const auto& r : results) {
-      statistics.add(r);
-      if (r.status != simulation::SubjectStatus::kSuccess) {
-        std::cerr << fmt::format("smartnano: subject {} failed: {}\n", r.id, r.message);
-      }
-    }
-    writer.append(results);
-    const std::size_t done = std::min(first + chunk, all.size());
-    if (progress && all.size() > chunk) {
-      std::cerr << fmt::format(
-          "smartnano: simulated {} of {} subjects ({:.0f} %) in {:.1f} s\n", done, all.size(),
-          100.0 * static_cast<double>(done) / static_cast<double>(all.size()), wall);
+// Set by SIGINT / SIGTERM: the run stops after the chunk in progress, with its checkpoint saved.
+// A signal handler can only reach state like this; it is the one flag of the process.
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int signal_number) {
+  stop_requested.store(true);
+  // A second signal ends the process at once (the checkpoint of the last chunk stays valid).
+  std::signal(signal_number, SIG_DFL);
+}
+
+std::string duration_text(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "?";
+  const long s = std::lround(seconds);
+  if (s < 60) return fmt::format("{} s", s);
+  if (s < 3600) return fmt::format("{}:{:02} min", s / 60, s % 60);
+  return fmt::format("{}:{:02}:{:02} h", s / 3600, (s / 60) % 60, s % 60);
+}
+
+// A progress bar redrawn in place on a terminal; a line per chunk otherwise (--progress).
+class ProgressReport {
+ public:
+  explicit ProgressReport(bool terminal) : terminal_(terminal) {}
+
+  void operator()(const runner::Progress& p) {
+    const double fraction =
+        p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1;
+    const double rate = p.elapsed_seconds > 0
+                            ? static_cast<double>(p.done - p.resumed_from) / p.elapsed_seconds
+                            : 0.0;
+    const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : -1.0;
+    const std::string numbers = fmt::format(
+        "{} of {} subjects ({:.0f} %), {:.1f} subjects/s, {} elapsed, ETA {}", p.done, p.total,
+        100.0 * fraction, rate, duration_text(p.elapsed_seconds), duration_text(eta));
+    if (terminal_) {
+      constexpr int kWidth = 24;
+      const int filled = static_cast<int>(fraction * kWidth);
+      std::cerr << fmt::format("\r[{:#<{}}{: <{}}] {}\x1b[K", "", filled, "", kWidth - filled,
+                               numbers)
+                << (p.done == p.total ? "\n" : "") << std::flush;
+    } else {
+      std::cerr << "smartnano: " << numbers << '\n';
     }
   }
-  std::vector<events::BodySize> bodies = s.subject_bodies;
-  if (bodies.empty()) bodies.assign(s.subjects.size(), s.body);
-  io::write_subjects_csv(subjects_csv, *s.model, s.subjects, s.parameters, bodies);
-  io::RunInfo info{command_line, label, "results.csv", wall, 0, {}};
-  info.extra["subjects_file"] = "subjects.csv";
-  info.extra["scenario_name"] = s.name;
-  info.extra["threads"] = used_threads;
+
+ private:
+  bool terminal_;
+};
+
+int simulate(const scenario::Scenario& s, const SimulateArgs& args, const std::string& label,
+             const std::string& command_line, runner::Communicator& comm) {
+  const bool lead = comm.rank() == 0;
+  const bool terminal = ::isatty(2) != 0;
+  runner::RunOptions options;
+  options.out_dir = args.out;
+  options.threads = args.threads;
+  options.resume = args.resume;
+  options.chunk_subjects = static_cast<std::size_t>(args.chunk);
+  options.stop_requested = &stop_requested;
+  options.info.command = command_line;
+  options.info.scenario = label;
+  options.info.extra["scenario_name"] = s.name;
   if (s.population) {
-    info.seed = static_cast<long long>(s.population->seed);
+    options.info.seed = static_cast<long long>(s.population->seed);
     nlohmann::json variability = nlohmann::json::object();
     for (const auto& v : s.population->variability) variability[v.parameter] = v.omega2;
-    info.extra["population"] = {
+    options.info.extra["population"] = {
         {"size", s.population->size}, {"seed", s.population->seed}, {"omega2", variability}};
   }
-  if (!s.data_file.empty()) info.extra["data"] = s.data_file;
-  info.extra["body"] = {{"weight_kg", s.body.weight_kg}, {"bsa_m2", s.body.bsa_m2}};
+  if (!s.data_file.empty()) options.info.extra["data"] = s.data_file;
+  options.info.extra["body"] = {{"weight_kg", s.body.weight_kg}, {"bsa_m2", s.body.bsa_m2}};
   if (s.carrier_design) {
     const auto& d = *s.carrier_design;
     nlohmann::json factors;
     for (const auto& name : carrier::pk_factor_names()) {
       factors[name] = carrier::pk_factor(s.carrier_factors, name);
     }
-    info.extra["carrier"] = {
+    options.info.extra["carrier"] = {
         {"design",
          {{"hydrodynamic_diameter_nm", d.hydrodynamic_diameter_nm},
           {"polydispersity_index", d.polydispersity_index},
@@ -92,66 +116,112 @@ int simulate(const scenario::Scenario& s, const std::string& out_dir, const std:
         {"encapsulated_fraction_of_dose", s.carrier_factors.encapsulated_fraction_of_dose},
         {"carrier_dose_per_drug_dose", s.carrier_factors.carrier_dose_per_drug_dose}};
   }
-  io::write_file_atomically(
-      json,
-      io::results_summary(*s.model, s.parameters, s.options, statistics, info).dump(2) + "\n");
-  writer.commit();
-  std::cout << fmt::format(
-      "Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s on {} thread(s).\n", s.name,
-      s.model->name(), statistics.subjects, wall, used_threads);
-  std::cout << fmt::format(
-      "Wrote {}\n  and {} (units, parameters with sources, solver statistics)\n  and {} (each "
-      "subject's parameters and body size)\n",
-      csv, json, subjects_csv);
-  return statistics.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
+  const bool show_progress = lead && !args.quiet && (args.progress || terminal);
+  if (show_progress && s.subject_count() > 1) options.on_progress = ProgressReport(terminal);
+  if (lead && args.resume && !args.quiet) {
+    const auto checkpoint =
+        std::filesystem::path(runner::work_folder(args.out)) / "checkpoint.json";
+    if (!std::filesystem::exists(checkpoint)) {
+      std::cerr << fmt::format(
+          "smartnano: nothing to resume in {}; starting from the first subject\n", args.out);
+    }
+  }
+
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  const runner::RunOutcome outcome = runner::run_scenario(s, options, comm);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!lead) return outcome.statistics.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
+
+  const auto& st = outcome.statistics;
+  if (outcome.interrupted) {
+    std::cerr << fmt::format(
+        "\nsmartnano: interrupted after {} of {} subjects; they are saved in {}. Continue with "
+        "the same command and --resume.\n",
+        st.subjects, s.subject_count(), runner::work_folder(args.out));
+    return kExitInterrupted;
+  }
+  for (const auto& failure : st.failures) {
+    std::cerr << fmt::format(
+        "smartnano: subject {} failed ({}): {}\n", failure.at("id").get<double>(),
+        failure.at("status").get<std::string>(), failure.at("message").get<std::string>());
+  }
+  if (!args.quiet) {
+    std::cout << fmt::format(
+        "Simulated scenario '{}' (model {}): {} subject(s) in {:.3f} s on {} thread(s){}{}.\n",
+        s.name, s.model->name(), st.subjects, outcome.wall_seconds, outcome.threads,
+        outcome.processes > 1 ? fmt::format(" x {} processes", outcome.processes) : "",
+        outcome.resumed_from > 0 ? fmt::format(", resumed after subject {}", outcome.resumed_from)
+                                 : "");
+    if (st.failed_subjects > 0) {
+      std::cout << fmt::format("{} subject(s) failed; see 'failures' in summary.json\n",
+                               st.failed_subjects);
+    }
+    std::cout << "Wrote";
+    for (std::size_t k = 0; k < outcome.files.size(); ++k) {
+      std::cout << (k ? "\n  and " : " ") << outcome.files[k];
+    }
+    std::cout << '\n';
+  }
+  return st.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
 }
 
-void add_threads_option(CLI::App& cmd, SimulateArgs& args) {
+void add_run_options(CLI::App& cmd, SimulateArgs& args) {
+  cmd.add_option("-o,--out", args.out, "output folder")->capture_default_str();
   cmd.add_option("--threads", args.threads,
                  "threads simulating subjects (0: the hardware concurrency); results are the "
                  "same for any number")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd.add_flag("--resume", args.resume,
+               "continue an interrupted run from its last saved chunk (same scenario, same "
+               "--out); the files are identical to an uninterrupted run's");
   cmd.add_flag("--progress", args.progress,
-               "report progress on standard error after every chunk of subjects (on by default "
-               "when standard error is a terminal)");
+               "report progress on standard error after every chunk (on by default when "
+               "standard error is a terminal)");
+  cmd.add_flag("-q,--quiet", args.quiet, "print nothing but errors");
+  cmd.add_option("--chunk", args.chunk,
+                 "subjects per process between checkpoints (0: 256 per thread); the results do "
+                 "not depend on it")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 }
-
-// Progress lines go to a person watching, not into logs: on when asked, or on a terminal.
-bool want_progress(const SimulateArgs& args) { return args.progress || ::isatty(2) != 0; }
 
 }  // namespace
 
-void add_run_command(CLI::App& app, Action& action, const std::string& command_line) {
+void add_run_command(CLI::App& app, Action& action, const std::string& command_line,
+                     runner::Communicator& comm) {
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "run", "Run a scenario; with none, the built-in default scenario (scenarios/default.yaml)");
   cmd->add_option("scenario", args->scenario, "scenario file (YAML); default: the built-in one");
-  cmd->add_option("-o,--out", args->out, "output folder")->capture_default_str();
-  add_threads_option(*cmd, *args);
-  cmd->callback([&action, args, command_line] {
-    action = [args, command_line] {
+  add_run_options(*cmd, *args);
+  cmd->callback([&action, &comm, args, command_line] {
+    action = [&comm, args, command_line] {
       if (args->scenario.empty()) {
-        return simulate(scenario::load_default_scenario(), args->out, "built-in default",
-                        command_line, args->threads, want_progress(*args));
+        return simulate(scenario::load_default_scenario(), *args, "built-in default", command_line,
+                        comm);
       }
-      return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line, args->threads, want_progress(*args));
+      return simulate(scenario::load_scenario_file(args->scenario), *args, args->scenario,
+                      command_line, comm);
     };
   });
 }
 
-void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line) {
+void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line,
+                          runner::Communicator& comm) {
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate", "Simulate a scenario file; write results.csv and summary.json");
+      "simulate",
+      "Simulate a scenario file; write results.csv, subjects.csv and summary.json (run under "
+      "mpirun to split the subjects across processes)");
   cmd->add_option("scenario", args->scenario, "scenario file (YAML)")->required();
-  cmd->add_option("-o,--out", args->out, "output folder")->capture_default_str();
-  add_threads_option(*cmd, *args);
-  cmd->callback([&action, args, command_line] {
-    action = [args, command_line] {
-      return simulate(scenario::load_scenario_file(args->scenario), args->out, args->scenario,
-                      command_line, args->threads, want_progress(*args));
+  add_run_options(*cmd, *args);
+  cmd->callback([&action, &comm, args, command_line] {
+    action = [&comm, args, command_line] {
+      return simulate(scenario::load_scenario_file(args->scenario), *args, args->scenario,
+                      command_line, comm);
     };
   });
 }

@@ -11,9 +11,16 @@
 #include "smartnano/events/regimen.h"
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/model/model.h"
+#include "smartnano/scenario/scenario.h"
 #include "smartnano/simulation/subject_simulator.h"
 
 namespace smartnano::io {
+
+// The header line of results.csv (with the newline), and its rows for `results` appended to
+// `out`: the same bytes however the subjects are split into calls.
+std::string results_csv_header(const model::Model& model, bool with_states);
+void append_results_csv_rows(std::string& out, const model::Model& model, bool with_states,
+                             const std::vector<simulation::SubjectResult>& results);
 
 // Columns ID, TIME, EVID, then the model's outputs (and states when recorded). Numbers are
 // written with 10 significant digits. Written atomically.
@@ -31,8 +38,7 @@ class ResultsCsvWriter {
 
  private:
   AtomicFile file_;
-  std::size_t n_outputs_;
-  std::size_t n_states_;
+  const model::Model* model_;
   bool with_states_;
 };
 
@@ -46,15 +52,25 @@ struct RunStatistics {
   nlohmann::json failures = nlohmann::json::array();  // id, status, message
 
   void add(const simulation::SubjectResult& result);
+  // Adds another part of the same run (the subjects after this one's), as if its subjects had
+  // been added here one by one.
+  void merge(const RunStatistics& later);
+  // Round trip through JSON, for checkpoints and for gathering the parts of an MPI run.
+  nlohmann::json to_json() const;
+  static RunStatistics from_json(const nlohmann::json& j);
 };
 
-// One row per subject: ID, body weight and BSA (when known), then every model parameter as
-// simulated (model units; a population's sampled values, with overrides and carrier factors
-// applied). Written atomically. `bodies` may be empty or hold one entry per subject.
-void write_subjects_csv(const std::string& path, const model::Model& model,
-                        const std::vector<simulation::SubjectInput>& subjects,
-                        const std::vector<double>& default_parameters,
-                        const std::vector<events::BodySize>& bodies);
+// subjects.csv: one row per subject: ID, body weight and BSA (NA when unknown), the
+// population's reported values (sex, age, ...), its etas, then every model parameter as
+// simulated (model units; sampled values, with overrides and carrier factors applied).
+std::string subjects_csv_header(const model::Model& model, const scenario::Scenario& s);
+void append_subjects_csv_row(std::string& out, const model::Model& model,
+                             const scenario::SubjectDescription& subject);
+
+// subject_summaries.csv: ID, STATUS, then one column per summary (Scenario::output).
+std::string subject_summaries_csv_header(const scenario::Scenario& s);
+void append_subject_summaries_csv_row(std::string& out, const simulation::SubjectResult& result,
+                                      const std::vector<double>& summaries);
 
 struct RunInfo {
   std::string command;       // the command line

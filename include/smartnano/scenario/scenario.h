@@ -8,6 +8,7 @@
 // (docs/population.md). Loading checks everything, naming file, line and field.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,40 @@
 
 namespace smartnano::scenario {
 
+// What subjects.csv says of a subject besides its records.
+struct SubjectDescription {
+  double id = 0.0;
+  events::BodySize body;
+  std::vector<double> parameters;  // every model parameter as simulated, in the model's units
+  std::vector<double> eta;         // one per population variability entry (none without one)
+  std::vector<double> reported;    // aligned with Scenario::reported_names()
+  std::vector<double> covariates;  // model covariates the population sets (NaN: not set)
+};
+
+// A per-subject summary of one model output over the subject's observation rows.
+enum class SummaryStatistic {
+  kCmax,   // the largest value
+  kTmax,   // the time of the first largest value
+  kCmin,   // the smallest value
+  kAuc,    // area under the output-time curve by the linear trapezoidal rule
+  kFinal,  // the value at the last observation
+};
+struct OutputSummary {
+  int output = 0;  // model output index
+  SummaryStatistic statistic = SummaryStatistic::kCmax;
+  std::string column;  // e.g. "C_LIP_cmax"
+};
+
+// The scenario's `output:` section: which files a run writes.
+struct OutputSpec {
+  bool profiles = true;                  // results.csv: every observation row of every subject
+  std::vector<OutputSummary> summaries;  // subject_summaries.csv: one row per subject
+};
+
+std::string to_string(SummaryStatistic statistic);
+
+class SubjectGenerator;  // a population's patients, made on demand (scenario.cpp)
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -28,17 +63,31 @@ struct Scenario {
   std::vector<double> parameters;  // every model parameter, in the model's units (typical
                                    // values of a population)
   events::BodySize body;           // the `subject:` section (a population's default)
-  std::vector<simulation::SubjectInput> subjects;  // from the regimens or the data set; one per
-                                                   // patient (IDs 1..N) for a population
-  // The `population:` section (absent without one) and each patient's body size, in the
-  // order of `subjects`.
+  // The subjects of a scenario without a population: its one subject, or a data set's. Empty
+  // for a population, whose patients are made on demand by subject(k).
+  std::vector<simulation::SubjectInput> subjects;
+  // The `population:` section (absent without one) and the maker of its patients.
   std::optional<population::PopulationSpec> population;
-  std::vector<events::BodySize> subject_bodies;
+  std::shared_ptr<const SubjectGenerator> generator;
   std::string data_file;  // "" when doses come from regimens
   simulation::SimulationOptions options;
+  OutputSpec output;
+  // A digest of what determines the results (scenario text, model, parameters, subjects), so a
+  // resumed run can check it continues the same work.
+  std::string fingerprint;
   // The scenario's `carrier:` design and what it did to the model (absent without one).
   std::optional<carrier::CarrierDesign> carrier_design;
   carrier::PkFactors carrier_factors;
+
+  // Subjects of any scenario, population or not: how many, and subject `index` (0-based),
+  // made on demand. Both are const and thread-safe; a population's patient k is a pure
+  // function of (seed, k), so it can be made on any thread, process or chunk.
+  std::size_t subject_count() const;
+  simulation::SubjectInput subject(std::size_t index) const;
+  SubjectDescription describe_subject(std::size_t index) const;
+  // Column names of describe_subject's eta ("ETA_CL", ...) and reported values.
+  std::vector<std::string> eta_names() const;
+  std::vector<std::string> reported_names() const;
 };
 
 // Throws InputError naming file, line and field for anything wrong. Relative paths (model,

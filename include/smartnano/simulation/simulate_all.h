@@ -6,6 +6,7 @@
 // 1 and N threads give bit-identical results (docs/population.md, "threads").
 #pragma once
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -21,6 +22,14 @@ namespace smartnano::simulation {
 std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
                                         const SimulationOptions& options,
                                         std::span<const SubjectInput> subjects, int threads);
+
+// The same for `count` subjects made on demand: subject(i) for i in [0, count) is called on
+// the thread that simulates subject i (so making subjects is parallel too) and must be
+// thread-safe. An exception from subject(i) counts as subject i's.
+std::vector<SubjectResult> simulate_all(const model::ModelPtr& model,
+                                        const SimulationOptions& options, std::size_t count,
+                                        const std::function<SubjectInput(std::size_t)>& subject,
+                                        int threads);
 
 // The number of threads simulate_all uses for `requested` threads and `subjects` subjects.
 int effective_threads(int requested, std::size_t subjects);
