@@ -17,6 +17,7 @@
 #include "scenario/population_scenario.h"
 #include "smartnano/core/error.h"
 #include "smartnano/core/text.h"
+#include "smartnano/scenario/scenario.h"
 
 namespace smartnano::scenario {
 namespace {
@@ -398,6 +399,38 @@ TEST_F(PopulationSpec, ACovarianceBlockIsOmega) {
     EXPECT_NE(what.find("s.yaml:"), std::string::npos) << what;
     EXPECT_NE(what.find(c.field), std::string::npos) << c.to << " -> " << what;
     EXPECT_NE(what.find(c.text), std::string::npos) << c.to << " -> " << what;
+  }
+}
+
+TEST_F(PopulationSpec, ScenariosPassTheCarrierDesignAndThePatientsOn) {
+  const std::string yaml = R"(model: liposomal_doxorubicin_human
+subject: {weight: 70 kg, height: 175 cm}
+carrier: {diameter: 150 nm}
+population:
+  size: 5
+  seed: 2
+  sex: {female: 50 %}
+  tumour: {pore_size: {}}
+dosing:
+  - dose: 50 mg/m2, 1 h infusion
+    into: LP
+observe: {from: 0 h, to: 24 h, every: 12 h}
+)";
+  const Scenario s = load_scenario_text(yaml, scenario_path());
+  ASSERT_TRUE(s.population);
+  EXPECT_EQ(s.population->carrier.design.hydrodynamic_diameter_nm, 150);
+  EXPECT_EQ(s.subject_count(), 5u);
+  EXPECT_EQ(s.reported_names(), (std::vector<std::string>{"SEX", "PORE_SIZE_nm"}));
+  population::TumourCarrier carrier;
+  carrier.design.hydrodynamic_diameter_nm = 150;
+  const double reference = population::pore_transmission_with_background(490, carrier);
+  const int psv = s.model->parameter_index("PSV_TUM");
+  for (std::size_t k = 0; k < s.subject_count(); ++k) {
+    const SubjectDescription d = s.describe_subject(k);
+    ASSERT_EQ(d.reported.size(), 2u);
+    const double f =
+        population::phenotype_factor(s.population->tumour[0], d.reported[1], carrier, reference);
+    EXPECT_NEAR(d.parameters[psv], s.parameters[psv] * f, 1e-15 * s.parameters[psv]);
   }
 }
 

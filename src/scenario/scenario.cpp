@@ -561,7 +561,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
     return s;
   }
   population::PopulationSampler sampler =
-      make_population_sampler(root["population"], m, s.parameters);
+      make_population_sampler(root["population"], m, s.parameters, s.carrier_design);
   s.population = sampler.spec();
   s.generator = std::make_shared<const SubjectGenerator>(std::move(sampler), std::move(recipe),
                                                          s.body, height_cm);
