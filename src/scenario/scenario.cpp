@@ -237,9 +237,10 @@ DoseItem read_dose_item(const YamlInput& item, const model::Model& m) {
   }
 }
 
-// A model covariate that takes the subject's own body size (`covariates: {WT: weight}`).
+// A model covariate (`covariates: {WT: weight}`) or parameter (`parameters: {BW: weight}`)
+// that takes the subject's own body size.
 struct BodyCovariate {
-  int covariate = 0;
+  int covariate = 0;    // the covariate's or the parameter's index
   bool weight = true;   // false: body surface area
   double factor = 1.0;  // kg (or m2) to the covariate's unit
   SourceLocation at;
@@ -257,6 +258,7 @@ struct SubjectRecipe {
   std::vector<double> times;
   std::vector<double> covariates;  // the scenario's values, one per model covariate
   std::vector<BodyCovariate> body_covariates;
+  std::vector<BodyCovariate> body_parameters;
   bool split_encapsulated_dose = false;  // a carrier design: part of the dose is free drug
   double encapsulated_fraction = 1.0;
 
@@ -267,7 +269,33 @@ struct SubjectRecipe {
                                 const events::BodySize& body,
                                 const std::vector<double>& covariate_values,
                                 const std::string& who) const;
+
+  // Sets the parameters that take the subject's body size.
+  void apply_body_parameters(std::vector<double>& parameters, const events::BodySize& body,
+                             const std::string& who) const;
 };
+
+// The body size a covariate or parameter takes, checked to be there.
+double body_value(const BodyCovariate& b, const events::BodySize& body, const std::string& what,
+                  const std::string& who) {
+  const double value = b.weight ? body.weight_kg : body.bsa_m2;
+  if (!(value > 0)) {
+    throw InputError(b.at, fmt::format("{}{} takes the subject's {}, but the subject has none "
+                                       "(give subject: weight{})",
+                                       who, what, b.weight ? "weight" : "body surface area",
+                                       b.weight ? "" : " and height, or bsa"));
+  }
+  return value * b.factor;
+}
+
+void SubjectRecipe::apply_body_parameters(std::vector<double>& parameters,
+                                          const events::BodySize& body,
+                                          const std::string& who) const {
+  for (const auto& b : body_parameters) {
+    parameters[static_cast<std::size_t>(b.covariate)] = body_value(
+        b, body, fmt::format("parameter '{}'", model->parameters()[b.covariate].name), who);
+  }
+}
 
 simulation::SubjectInput SubjectRecipe::make(double id, const std::vector<double>& parameters,
                                              const events::BodySize& body,
@@ -279,15 +307,8 @@ simulation::SubjectInput SubjectRecipe::make(double id, const std::vector<double
     if (!std::isnan(covariate_values[c])) values[c] = covariate_values[c];
   }
   for (const auto& b : body_covariates) {
-    const double value = b.weight ? body.weight_kg : body.bsa_m2;
-    if (!(value > 0)) {
-      throw InputError(b.at, fmt::format("{}covariate '{}' takes the subject's {}, but the "
-                                         "subject has none (give subject: weight{})",
-                                         who, m.covariates()[b.covariate].name,
-                                         b.weight ? "weight" : "body surface area",
-                                         b.weight ? "" : " and height, or bsa"));
-    }
-    values[b.covariate] = value * b.factor;
+    values[b.covariate] =
+        body_value(b, body, fmt::format("covariate '{}'", m.covariates()[b.covariate].name), who);
   }
   simulation::SubjectInput subject;
   subject.id = id;
@@ -362,7 +383,9 @@ class SubjectGenerator {
     if ((patient.weight_kg > 0 || patient.height_cm > 0) && d.body.weight_kg > 0 && height > 0) {
       d.body.bsa_m2 = mosteller_bsa_m2(d.body.weight_kg, height);
     }
+    if (patient.bsa_m2 > 0) d.body.bsa_m2 = patient.bsa_m2;  // given (a patients file's BSA)
     d.parameters = std::move(patient.parameters);
+    recipe_.apply_body_parameters(d.parameters, d.body, fmt::format("patient {}: ", d.id));
     d.eta = std::move(patient.eta);
     d.reported = std::move(patient.reported);
     d.covariates = std::move(patient.model_covariates);
@@ -437,6 +460,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const model::Model& m = *s.model;
   for (const auto& p : m.parameters()) s.parameters.push_back(p.value);
   std::vector<bool> overridden(m.parameters().size(), false);
+  std::vector<BodyCovariate> body_parameters;
   if (root.has("parameters")) {
     std::vector<std::string> names;
     for (const auto& p : m.parameters()) names.push_back(p.name);
@@ -446,8 +470,23 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
         value.fail(fmt::format("model '{}' has no parameter '{}'{}", m.name(), name,
                                did_you_mean(name, names)));
       }
-      s.parameters[i] = quantity_in(value, m.parameters()[i].unit, "parameter " + name);
       overridden[i] = true;
+      if (value.is_scalar() && (value.as_string() == "weight" || value.as_string() == "bsa")) {
+        // The parameter follows each subject's own body size (e.g. BW in a PBPK model).
+        const bool weight = value.as_string() == "weight";
+        try {
+          body_parameters.push_back(
+              {i, weight,
+               units::conversion_factor(units::parse_unit(weight ? "kg" : "m2"),
+                                        m.parameters()[i].unit),
+               value.where()});
+        } catch (const units::UnitError& e) {
+          value.fail(fmt::format("parameter '{}' cannot take the subject's {}: {}", name,
+                                 value.as_string(), e.what()));
+        }
+        continue;
+      }
+      s.parameters[i] = quantity_in(value, m.parameters()[i].unit, "parameter " + name);
     }
   }
   if (root.has("carrier")) apply_carrier(root["carrier"], m, overridden, s);
@@ -509,6 +548,11 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   }
 
   if (root.has("data")) {
+    if (!body_parameters.empty()) {
+      root["parameters"].fail(
+          "a parameter takes the subject's body size in regimen scenarios; a data set gives "
+          "body size as a covariate column");
+    }
     if (root.has("dosing") || root.has("observe")) {
       root["data"].fail("give either a data set or dosing and observe, not both");
     }
@@ -554,15 +598,32 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   recipe.times = times;
   recipe.covariates = std::move(covariates);
   recipe.body_covariates = std::move(body_covariates);
+  recipe.body_parameters = std::move(body_parameters);
   recipe.split_encapsulated_dose = s.carrier_design.has_value();
   recipe.encapsulated_fraction = s.carrier_factors.encapsulated_fraction_of_dose;
   if (!root.has("population")) {
+    recipe.apply_body_parameters(s.parameters, s.body, "");
     s.subjects.push_back(recipe.make(1, s.parameters, s.body, {}, ""));
     return s;
+  }
+  // The typical values follow the `subject:` body size where there is one.
+  for (const auto& b : recipe.body_parameters) {
+    const double value = b.weight ? s.body.weight_kg : s.body.bsa_m2;
+    if (value > 0) s.parameters[static_cast<std::size_t>(b.covariate)] = value * b.factor;
   }
   population::PopulationSampler sampler =
       make_population_sampler(root["population"], m, s.parameters, s.carrier_design);
   s.population = sampler.spec();
+  for (const auto& b : recipe.body_parameters) {
+    const std::string& name = m.parameters()[b.covariate].name;
+    for (const auto& v : s.population->variability) {
+      if (v.parameter == name) {
+        throw InputError(b.at, fmt::format("parameter '{}' takes the subject's body size, so "
+                                           "it cannot also have variability",
+                                           name));
+      }
+    }
+  }
   s.generator = std::make_shared<const SubjectGenerator>(std::move(sampler), std::move(recipe),
                                                          s.body, height_cm);
   // Patients are made when simulated; making the first now reports what would fail for every

@@ -1,5 +1,6 @@
-// `covariates: {WT: weight}`: a model covariate takes each subject's own body size, converted
-// to the covariate's unit, in single-subject scenarios and in populations.
+// `covariates: {WT: weight}` and `parameters: {BW: weight}`: a model covariate or parameter
+// takes each subject's own body size, converted to its unit, in single-subject scenarios and
+// in populations.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -20,6 +21,7 @@ const char* kModel = R"(model: allometric
 parameters:
   CL_REF: {value: 1.2, unit: L/h, source: "test fixture"}
   V: {value: 20, unit: L, source: "test fixture"}
+  BW: {value: 70, unit: g, source: "test fixture"}
 covariates:
   WT: {unit: g, description: body weight}
   BSA: {unit: m2, default: 1.8, description: body surface area}
@@ -71,6 +73,48 @@ TEST_F(BodyCovariates, EachPatientOfAPopulationGetsItsOwn) {
     EXPECT_DOUBLE_EQ(covariate(s, k, "WT"), 1000.0 * s.describe_subject(k).body.weight_kg) << k;
   }
   EXPECT_NE(covariate(s, 0, "WT"), covariate(s, 1, "WT"));
+}
+
+// `parameters: {BW: weight}`: a parameter takes the subject's own body size, in the
+// parameter's unit; the patient's description (subjects.csv) shows the value simulated.
+TEST_F(BodyCovariates, AParameterCanTakeTheSubjectsBodySize) {
+  const std::string covariate = "covariates: {WT: weight}\n";
+  const Scenario one =
+      load("subject: {weight: 82 kg}\n" + covariate + "parameters: {BW: weight}\n");
+  const auto bw = static_cast<std::size_t>(one.model->parameter_index("BW"));
+  EXPECT_DOUBLE_EQ(one.parameters[bw], 82000.0);  // kg -> g
+  EXPECT_DOUBLE_EQ(one.subject(0).parameters[bw], 82000.0);
+
+  const Scenario pop = load(covariate +
+                            "parameters: {BW: weight}\n"
+                            "population:\n  size: 4\n  seed: 3\n"
+                            "  weight: {distribution: lognormal, median: 70 kg, cv: 20 %}\n");
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto d = pop.describe_subject(k);
+    EXPECT_DOUBLE_EQ(d.parameters[bw], 1000.0 * d.body.weight_kg) << k;
+    EXPECT_DOUBLE_EQ(pop.subject(k).parameters[bw], d.parameters[bw]) << k;
+  }
+  EXPECT_NE(pop.describe_subject(0).parameters[bw], pop.describe_subject(1).parameters[bw]);
+}
+
+TEST_F(BodyCovariates, ABodySizeParameterIsCheckedAtItsField) {
+  auto error = [&](const std::string& rest,
+                   const std::string& field = "parameters.V") -> std::string {
+    try {
+      load(rest);
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, field) << e.what();
+      return e.what();
+    }
+    ADD_FAILURE() << "expected an InputError for " << rest;
+    return std::string();
+  };
+  const std::string base = "subject: {weight: 70 kg}\ncovariates: {WT: weight}\n";
+  EXPECT_NE(error(base + "parameters: {V: weight}\n").find("cannot take the subject's weight"),
+            std::string::npos);
+  EXPECT_NE(error("covariates: {WT: 70 kg}\nparameters: {BW: weight}\n", "parameters.BW")
+                .find("takes the subject's weight, but the subject has none"),
+            std::string::npos);
 }
 
 TEST_F(BodyCovariates, ErrorsNameTheField) {
