@@ -142,10 +142,17 @@ int simulate(const scenario::Scenario& s, const SimulateArgs& args, const std::s
         st.subjects, s.subject_count(), runner::work_folder(args.out));
     return kExitInterrupted;
   }
-  for (const auto& failure : st.failures) {
+  // The first failures on the terminal; all of them are in summary.json.
+  constexpr std::size_t kFailuresShown = 10;
+  for (std::size_t k = 0; k < st.failures.size() && k < kFailuresShown; ++k) {
+    const auto& failure = st.failures[k];
     std::cerr << fmt::format(
         "smartnano: subject {} failed ({}): {}\n", failure.at("id").get<double>(),
         failure.at("status").get<std::string>(), failure.at("message").get<std::string>());
+  }
+  if (st.failures.size() > kFailuresShown) {
+    std::cerr << fmt::format("smartnano: ... and {} more failed subjects (summary.json)\n",
+                             st.failures.size() - kFailuresShown);
   }
   if (!args.quiet) {
     std::cout << fmt::format(
