@@ -77,8 +77,8 @@ std::vector<std::string> SimulationOptions::validate() const {
 }
 
 // What one simulator keeps from subject to subject: the model's workspace and one CVODES
-// integrator, built once (a CVODES memory costs more to create than a short solve) and
-// restarted with CVodeReInit at every discontinuity.
+// integrator, built once (nothing of the solver is allocated per subject) and restarted with
+// CVodeReInit at every discontinuity, which forgets everything of the previous segment.
 struct SubjectSimulator::Engine {
   explicit Engine(const model::ModelPtr& model, const solver::IntegratorOptions& options)
       : workspace(model),
