@@ -19,14 +19,13 @@
 
 #include <gtest/gtest.h>
 
+#include "population/population_test_support.h"
+
 namespace smartnano::population {
 namespace {
 
-std::vector<double> typical(const model::Model& m) {
-  std::vector<double> v;
-  for (const auto& p : m.parameters()) v.push_back(p.value);
-  return v;
-}
+using test_support::typical;
+using test_support::what_of;
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
@@ -37,15 +36,6 @@ PopulationSpec two_correlated(long size, double rho) {
   spec.variability = {{"CL", 0.09}, {"V", 0.04}};
   spec.correlations = {{"CL", "V", rho}};
   return spec;
-}
-
-std::string what_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no exception)";
 }
 
 TEST(RandomStream, SplitMixMatchesTheReferenceOutput) {
@@ -231,25 +221,8 @@ TEST(Population, NonPositiveDefiniteCorrelationsAndUnknownNamesAreRefused) {
 
 // --- covariates, sex, variability ---------------------------------------------------------
 
-// A fixture model with covariates (AGE in days, to check the conversion) and a fraction.
 model::ModelPtr covariate_model() {
-  return model::Model::load_text(R"(model: covariate_fixture
-parameters:
-  CL: {value: 1.0, unit: L/h, source: "test fixture"}
-  V: {value: 20, unit: L, source: "test fixture"}
-  FU: {value: 0.3, unit: "1", source: "test fixture"}
-covariates:
-  AGE: {unit: d, default: 0, description: age}
-  SEX: {unit: "1", default: 0, description: sex}
-  CRCL: {unit: L/h, default: 6, description: creatinine clearance}
-states:
-  CENT: mg
-odes:
-  CENT: -CL * FU / V * CENT * (1 + 0 * AGE / 1[d] + 0 * SEX + 0 * CRCL / 1[L/h])
-outputs:
-  CP: {expression: CENT / V, unit: mg/L}
-)",
-                                 "fixture.yaml");
+  return model::Model::load_text(test_support::covariate_fixture_model_text(), "fixture.yaml");
 }
 
 NamedCovariate age_covariate() {

@@ -14,25 +14,14 @@
 
 #include <gtest/gtest.h>
 
+#include "population/population_test_support.h"
 #include "smartnano/population/population.h"
 
 namespace smartnano::population {
 namespace {
 
-std::vector<double> typical(const model::Model& m) {
-  std::vector<double> v;
-  for (const auto& p : m.parameters()) v.push_back(p.value);
-  return v;
-}
-
-std::string what_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using test_support::typical;
+using test_support::what_of;
 
 TEST(Tumour, PhenotypeRelations) {
   TumourCarrier carrier;  // the reference design: cell uptake factor 1

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "model/yaml_input.h"
+#include "population/population_test_support.h"
 #include "scenario/population_scenario.h"
 #include "smartnano/core/error.h"
 #include "smartnano/core/text.h"
@@ -24,23 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fixture model with covariates: AGE in days (to check conversions), SEX, CRCL in L/h.
-const char* kModel = R"(model: covariate_fixture
-parameters:
-  CL: {value: 1.0, unit: L/h, source: "test fixture"}
-  V: {value: 20, unit: L, source: "test fixture"}
-  FU: {value: 0.3, unit: "1", source: "test fixture"}
-covariates:
-  AGE: {unit: d, default: 0, description: age}
-  SEX: {unit: "1", default: 0, description: sex}
-  CRCL: {unit: L/h, default: 6, description: creatinine clearance}
-states:
-  CENT: mg
-odes:
-  CENT: -CL * FU / V * CENT * (1 + 0 * AGE / 1[d] + 0 * SEX + 0 * CRCL / 1[L/h])
-outputs:
-  CP: {expression: CENT / V, unit: mg/L}
-)";
+const char* kModel = population::test_support::covariate_fixture_model_text();
 
 const char* kCovariates = R"(population:
   size: 400
