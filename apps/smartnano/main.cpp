@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add_validate_command(app, action);
   add_models_command(app, action);
   add_nca_command(app, action);
+  add_survival_command(app, action);
   add_params_command(app, action);
   try {
     app.parse(argc, argv);

@@ -30,6 +30,7 @@ void add_simulate_command(CLI::App& app, Action& action, const std::string& comm
 void add_validate_command(CLI::App& app, Action& action);
 void add_models_command(CLI::App& app, Action& action);
 void add_nca_command(CLI::App& app, Action& action);
+void add_survival_command(CLI::App& app, Action& action);
 void add_params_command(CLI::App& app, Action& action);
 
 }  // namespace smartnano::cli

@@ -1,10 +1,12 @@
 // `smartnano validate nmtests DIR`: the event engine against NONMEM reference runs.
+// `smartnano validate survival DATA.csv EXPECTED.json`: the survival statistics against R.
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "commands/commands.h"
 #include "smartnano/model/model.h"
+#include "smartnano/survival/r_reference.h"
 #include "smartnano/validate/nmtests.h"
 
 namespace smartnano::cli {
@@ -40,6 +42,27 @@ void add_validate_command(CLI::App& app, Action& action) {
       std::cout << fmt::format("Model {} against {} (pass: |sim - ref| <= {:g} * |ref| + {:g})\n",
                                model->name(), args->folder, args->options.relative_tolerance,
                                args->options.absolute_tolerance);
+      std::cout << report.table();
+      return report.passed() ? kExitOk : kExitCheckFailed;
+    };
+  });
+
+  struct SurvivalArgs {
+    std::string data, expected;
+  };
+  auto sargs = std::make_shared<SurvivalArgs>();
+  CLI::App* sv = validate->add_subcommand(
+      "survival",
+      "Run the Kaplan-Meier, log-rank and Cox analyses a JSON of R survival outputs holds on "
+      "the data and compare, quantity by quantity");
+  sv->add_option("data", sargs->data, "CSV with the columns the JSON's meta names")->required();
+  sv->add_option("expected", sargs->expected, "JSON of R outputs (lung_expected.json format)")
+      ->required();
+  sv->callback([&action, sargs] {
+    action = [sargs] {
+      const auto report = survival::compare_with_r_reference(sargs->data, sargs->expected);
+      std::cout << fmt::format("Survival statistics on {} against {} (docs/survival.md)\n",
+                               sargs->data, sargs->expected);
       std::cout << report.table();
       return report.passed() ? kExitOk : kExitCheckFailed;
     };
