@@ -1,6 +1,7 @@
 // Cox proportional hazards by Newton-Raphson with step halving (R's coxph / coxfit6), Efron or
 // Breslow ties; Wald, likelihood-ratio and score tests; Harrell's concordance.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -113,33 +114,41 @@ void check_identifiable(const Eigen::MatrixXd& centred, const std::vector<std::s
 
 }  // namespace
 
-double concordance(const SurvivalData& data, const std::vector<double>& score) {
+Concordance concordance(const SurvivalData& data, const std::vector<double>& score) {
   data.check("concordance");
   if (score.size() != data.size()) {
     throw std::invalid_argument(
         fmt::format("concordance: {} scores for {} observations", score.size(), data.size()));
   }
-  double concordant = 0.0, discordant = 0.0, tied = 0.0;
+  // Pairs each subject takes part in, by kind (concordant, discordant, tied score): the
+  // derivative of the counts with respect to the subject's weight (concordancefit's influence).
+  std::vector<std::array<double, 3>> influence(data.size(), {0.0, 0.0, 0.0});
+  Concordance c;
   for (size_t i = 0; i < data.size(); ++i) {
     if (!data.event[i]) continue;
     for (size_t j = 0; j < data.size(); ++j) {
       const bool longer =
           data.time[j] > data.time[i] || (data.time[j] == data.time[i] && !data.event[j]);
       if (j == i || !longer) continue;
-      if (score[i] > score[j]) {
-        concordant += 1;
-      } else if (score[i] < score[j]) {
-        discordant += 1;
-      } else {
-        tied += 1;
-      }
+      const int kind = score[i] > score[j] ? 0 : score[i] < score[j] ? 1 : 2;
+      influence[i][static_cast<size_t>(kind)] += 1;
+      influence[j][static_cast<size_t>(kind)] += 1;
+      (kind == 0 ? c.concordant : kind == 1 ? c.discordant : c.tied_score) += 1;
     }
   }
-  const double pairs = concordant + discordant + tied;
+  const double pairs = c.concordant + c.discordant + c.tied_score;
   if (pairs == 0) {
     throw std::invalid_argument("concordance: no comparable pairs (no event before another time)");
   }
-  return (concordant + tied / 2) / pairs;
+  const double somers_d = (c.concordant - c.discordant) / pairs;
+  c.value = (somers_d + 1) / 2;
+  double var = 0.0;
+  for (const auto& f : influence) {
+    const double dfbeta = (f[0] - f[1]) / pairs - somers_d / pairs * (f[0] + f[1] + f[2]);
+    var += dfbeta * dfbeta;
+  }
+  c.std_err = std::sqrt(var / 4);
+  return c;
 }
 
 CoxModel fit_cox(const SurvivalData& data, const Eigen::MatrixXd& covariates,
@@ -267,7 +276,9 @@ CoxModel fit_cox(const SurvivalData& data, const Eigen::MatrixXd& covariates,
     for (size_t i = 0; i < data.size(); ++i) {
       lp[i] = x.row(static_cast<Eigen::Index>(i)).dot(m.coef);
     }
-    m.concordance = concordance(data, lp);
+    const Concordance c = concordance(data, lp);
+    m.concordance = c.value;
+    m.concordance_se = c.std_err;
   }
   return m;
 }

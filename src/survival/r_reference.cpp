@@ -307,7 +307,7 @@ void check_cox(Checker& c, const std::string& name, const json& fit, const std::
     c.compare(q + "concordance", m.concordance, fit.at("concordance"), kEstimate, "");
   }
   if (fit.contains("concordance_se")) {
-    c.skip(q + "concordance_se", "its infinitesimal-jackknife variance is not implemented");
+    c.compare(q + "concordance_se", m.concordance_se, fit.at("concordance_se"), kEstimate, "");
   }
   if (fit.contains("iterations")) {
     c.compare(q + "iterations", m.iterations, fit.at("iterations"), kExact, "");

@@ -188,9 +188,17 @@ TEST(CoxModel, BadInputIsNamed) {
 TEST(Concordance, CountsPairs) {
   // Scores in the order of death: all concordant; reversed: all discordant; equal: 1/2.
   const auto data = make({1, 2, 3}, {true, true, true});
-  EXPECT_EQ(concordance(data, {3, 2, 1}), 1.0);
-  EXPECT_EQ(concordance(data, {1, 2, 3}), 0.0);
-  EXPECT_EQ(concordance(data, {1, 1, 1}), 0.5);
+  EXPECT_EQ(concordance(data, {3, 2, 1}).value, 1.0);
+  EXPECT_EQ(concordance(data, {1, 2, 3}).value, 0.0);
+  EXPECT_EQ(concordance(data, {1, 1, 1}).value, 0.5);
+  // 3 comparable pairs, 2 concordant (1 vs 2, 1 vs 3) and 1 discordant (2 vs 3): C = 2/3.
+  // Somers' d = 1/3; influences (pairs per subject by kind): (2,0), (1,1), (1,1); dfbeta =
+  // (c - d)/3 - (1/3)(c + d)/3: 4/9, -2/9, -2/9; se = sqrt(sum dfbeta^2 / 4) = sqrt(6)/9.
+  const auto c = concordance(data, {3, 1, 2});
+  EXPECT_NEAR(c.value, 2.0 / 3, 1e-15);
+  EXPECT_EQ(c.concordant, 2);
+  EXPECT_EQ(c.discordant, 1);
+  EXPECT_NEAR(c.std_err, std::sqrt(6.0) / 9, 1e-15);
 }
 
 TEST(ClopperPearson, MatchesClosedFormsAndR) {

@@ -177,6 +177,7 @@ int run_survival(const SurvivalArgs& a) {
                   {"wald_test", test(m.wald)},
                   {"score_test", test(m.score)},
                   {"concordance", number(m.concordance)},
+                  {"concordance_se", number(m.concordance_se)},
                   {"iterations", m.iterations}};
     std::cout << m.brief_report() << '\n';
   }

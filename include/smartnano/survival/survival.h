@@ -109,7 +109,9 @@ struct CoxModel {
   Eigen::MatrixXd vcov;  // inverse of the information matrix at the estimate
   double loglik_null = 0.0, loglik_fit = 0.0;
   ChiSquareTest likelihood_ratio, wald, score;
-  double concordance = kNotDefined;  // Harrell's C of the linear predictor (ties count 1/2)
+  // Harrell's C of the linear predictor (ties count 1/2) and its infinitesimal-jackknife standard
+  // error (coxph's); not defined above 50 000 subjects (the pair count is O(n^2)).
+  double concordance = kNotDefined, concordance_se = kNotDefined;
   int n = 0, n_event = 0, iterations = 0;
   TieMethod ties = TieMethod::kEfron;
   std::string brief_report() const;
@@ -124,8 +126,13 @@ CoxModel fit_cox(const SurvivalData& data, const Eigen::MatrixXd& covariates,
 
 // Harrell's concordance of `score` (higher = shorter survival) as survival::concordance counts
 // it: comparable pairs have the shorter time an event; tied scores count 1/2; pairs tied in time
-// are not comparable unless one is censored (then the censored one lives longer).
-double concordance(const SurvivalData& data, const std::vector<double>& score);
+// are not comparable unless one is censored (then the censored one lives longer). std_err is
+// survival::concordancefit's infinitesimal-jackknife standard error.
+struct Concordance {
+  double value = kNotDefined, std_err = kNotDefined;
+  double concordant = 0, discordant = 0, tied_score = 0;  // pair counts
+};
+Concordance concordance(const SurvivalData& data, const std::vector<double>& score);
 
 // Exact (Clopper-Pearson) confidence interval for successes / trials.
 struct ProportionInterval {
