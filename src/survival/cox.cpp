@@ -276,9 +276,13 @@ CoxModel fit_cox(const SurvivalData& data, const Eigen::MatrixXd& covariates,
     for (size_t i = 0; i < data.size(); ++i) {
       lp[i] = x.row(static_cast<Eigen::Index>(i)).dot(m.coef);
     }
-    const Concordance c = concordance(data, lp);
-    m.concordance = c.value;
-    m.concordance_se = c.std_err;
+    try {
+      const Concordance c = concordance(data, lp);
+      m.concordance = c.value;
+      m.concordance_se = c.std_err;
+    } catch (const std::invalid_argument&) {
+      // No comparable pairs: the fit stands, the concordance is not defined.
+    }
   }
   return m;
 }

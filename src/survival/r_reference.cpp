@@ -133,6 +133,12 @@ void check_km_section(Checker& c, const std::string& name, const json& section,
     if (labels.empty() || labels.back() != label) labels.push_back(label);
   }
   const bool grouped = !group_value(labels.front(), base.group).empty();
+  if (!grouped && labels.size() > 1) {
+    throw InputError({file, 0, 0, name + ".curves.stratum"},
+                     fmt::format("strata such as '{}' but meta.group ('{}') does not name their "
+                                 "column",
+                                 labels.front(), base.group));
+  }
   if (!grouped) columns.group.clear();
   const SurvivalTable table = read_survival_csv(data_csv, columns);
   std::map<std::string, KaplanMeier> km;

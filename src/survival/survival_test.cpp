@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
+#include "smartnano/core/error.h"
 #include "smartnano/survival/survival.h"
 
 namespace smartnano::survival {
@@ -214,6 +217,56 @@ TEST(ClopperPearson, MatchesClosedFormsAndR) {
   EXPECT_NEAR(r.upper, 0.5921885, 5e-8);
   EXPECT_THROW(clopper_pearson(3, 0), std::invalid_argument);
   EXPECT_THROW(clopper_pearson(11, 10), std::invalid_argument);
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(ReadSurvivalCsv, CompleteCasesAndStatusCodes) {
+  const std::string path = write_temp("smartnano_survival_read.csv",
+                                      "time,status,arm,age\n"
+                                      "5,2,A,60\n"
+                                      "7,1,B,NA\n"
+                                      "9,1,B,\n"
+                                      "\"11\",2,A,70\n");
+  SurvivalColumns columns;
+  columns.group = "arm";
+  columns.covariates = {"age"};
+  const auto t = read_survival_csv(path, columns);
+  EXPECT_EQ(t.rows_read, 4);
+  EXPECT_EQ(t.rows_dropped, 2);
+  EXPECT_EQ(t.data.time, (std::vector<double>{5, 11}));
+  EXPECT_EQ(t.data.event, (std::vector<bool>{true, true}));  // 1/2 coding: 2 = event
+  EXPECT_EQ(t.group, (std::vector<std::string>{"A", "A"}));
+  EXPECT_EQ(t.covariates(1, 0), 70);
+  // Without the covariate the rows missing age are kept; 1/2 coding gives 1 = censored.
+  const auto all = read_survival_csv(path, {});
+  EXPECT_EQ(all.data.event, (std::vector<bool>{true, false, false, true}));
+  std::filesystem::remove(path);
+}
+
+TEST(ReadSurvivalCsv, ErrorsNameFileLineAndField) {
+  const std::string path =
+      write_temp("smartnano_survival_bad.csv", "time,status,arm\n1,0,A\n-2,1,B\n");
+  try {
+    read_survival_csv(path, {});
+    FAIL() << "no error for a negative time";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().field, "time");
+  }
+  SurvivalColumns columns;
+  columns.group = "amr";
+  try {
+    read_survival_csv(path, columns);
+    FAIL() << "no error for a missing column";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'arm'"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace
