@@ -1,6 +1,8 @@
 // `smartnano survival DATA.csv --time COL --event COL [--group COL] [--strata COL]
 // [--covariates a,b] [-o OUT.json]`: Kaplan-Meier curves with median and restricted mean, the
 // log-rank test between groups and a Cox model, with R survival's conventions (docs/survival.md).
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iostream>
 #include <set>
@@ -78,8 +80,23 @@ int run_survival(const SurvivalArgs& a) {
 
   std::vector<std::string> groups = {""};
   if (!a.columns.group.empty()) {
+    // R's factor order: numerically when every label is a number.
     std::set<std::string> labels(table.group.begin(), table.group.end());
     groups.assign(labels.begin(), labels.end());
+    auto as_number = [](const std::string& s, double& x) {
+      const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
+      return r.ec == std::errc() && r.ptr == s.data() + s.size();
+    };
+    double x = 0, y = 0;
+    if (std::all_of(groups.begin(), groups.end(),
+                    [&](const std::string& g) { return as_number(g, x); })) {
+      std::stable_sort(groups.begin(), groups.end(),
+                       [&](const std::string& l, const std::string& r) {
+                         as_number(l, x);
+                         as_number(r, y);
+                         return x < y;
+                       });
+    }
   }
   // Curves first, so that the restricted mean uses one horizon (the latest time, "common").
   std::vector<sv::KaplanMeier> curves;
