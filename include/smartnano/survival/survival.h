@@ -41,6 +41,7 @@ struct KaplanMeier {
   std::vector<int> n_risk, n_event, n_censor;
   std::vector<double> surv;
   // Greenwood standard error of log S(t) (survfit's std.err); se of S(t) is surv * std_err.
+  // Infinite once S(t) = 0 (everyone at risk had the event); the CLI writes it as null.
   std::vector<double> std_err;
   int n = 0;       // subjects
   int events = 0;  // events
