@@ -289,7 +289,8 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
       const auto results = simulation::simulate_all(
           s.model, s.options, count, [&s, mine](std::size_t i) { return s.subject(mine + i); },
           options.threads);
-      wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double chunk_wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       io::RunStatistics part;
       std::string profile_rows, subject_rows, summary_rows;
       if (s.output.profiles) io::append_results_csv_rows(profile_rows, m, with_states, results);
@@ -306,6 +307,7 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
       if (s.output.profiles) fields.push_back(std::move(profile_rows));
       fields.push_back(std::move(subject_rows));
       if (with_summaries) fields.push_back(std::move(summary_rows));
+      fields.push_back(fmt::format("{:.17g}", chunk_wall));
       fields.push_back(part.to_json().dump());
       payload = pack(fields);
     } catch (const InputError& e) {
@@ -330,11 +332,15 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
           }
         }
         if (unpack(verdict).at(0) == "go") {
+          // The ranks simulate side by side: a round takes as long as its slowest chunk.
+          double round_wall = 0.0;
           for (const auto& bytes : gathered) {
             const auto fields = unpack(bytes);
             for (std::size_t k = 0; k < files.size(); ++k) files[k].part->append(fields.at(k + 1));
+            round_wall = std::max(round_wall, std::stod(fields.at(files.size() + 1)));
             statistics.merge(io::RunStatistics::from_json(json::parse(fields.back())));
           }
+          wall += round_wall;
           const std::size_t done = std::min(total, first + round);
           write_checkpoint(done);
           if (options.on_progress) {
@@ -361,8 +367,8 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
       rethrow_remote(fields.at(0), fields.at(1));
     }
   }
-  // Wall time of the whole run, summed over its resumed parts, agreed by all ranks.
-  wall = std::stod(comm.broadcast(std::to_string(wall)));
+  // Simulation time of the whole run (rank 0 summed the rounds), summed over resumed parts.
+  wall = std::stod(comm.broadcast(fmt::format("{:.17g}", wall)));
   outcome.wall_seconds = wall_before + wall;
   outcome.statistics = statistics;
   if (rank != 0 || outcome.interrupted) return outcome;

@@ -76,7 +76,7 @@ struct RunOptions {
 
 struct RunOutcome {
   io::RunStatistics statistics;  // every subject's, including resumed ones
-  double wall_seconds = 0.0;     // simulation, summed over every resumed part
+  double wall_seconds = 0.0;     // simulation (each round: its slowest rank), over resumed parts
   int threads = 1;
   int processes = 1;
   std::size_t resumed_from = 0;    // subjects already done when this run started (0: fresh)
