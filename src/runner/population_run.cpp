@@ -286,8 +286,11 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
     std::string payload;
     try {
       const auto t0 = std::chrono::steady_clock::now();
+      // Each patient is sampled once: its description (subjects.csv) is kept as it is made.
+      std::vector<scenario::SubjectDescription> descriptions(count);
       const auto results = simulation::simulate_all(
-          s.model, s.options, count, [&s, mine](std::size_t i) { return s.subject(mine + i); },
+          s.model, s.options, count,
+          [&s, &descriptions, mine](std::size_t i) { return s.subject(mine + i, descriptions[i]); },
           options.threads);
       const double chunk_wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -296,7 +299,7 @@ RunOutcome run_scenario(const scenario::Scenario& s, const RunOptions& options,
       if (s.output.profiles) io::append_results_csv_rows(profile_rows, m, with_states, results);
       for (std::size_t i = 0; i < results.size(); ++i) {
         part.add(results[i]);
-        io::append_subjects_csv_row(subject_rows, m, s.describe_subject(mine + i));
+        io::append_subjects_csv_row(subject_rows, m, descriptions[i]);
         if (with_summaries) {
           io::append_subject_summaries_csv_row(
               summary_rows, results[i],

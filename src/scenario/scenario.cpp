@@ -114,6 +114,9 @@ OutputSpec read_output(const YamlInput& at, const model::Model& m) {
   at.expect_keys({"profiles", "summaries"});
   OutputSpec spec;
   if (at.has("profiles")) spec.profiles = at["profiles"].as_bool();
+  if (!spec.profiles && !at.has("summaries")) {
+    at.fail("with profiles: false, give summaries (otherwise the run would write no results)");
+  }
   if (!at.has("summaries")) return spec;
   std::vector<std::string> outputs;
   for (const auto& o : m.outputs()) outputs.push_back(o.name);
@@ -149,9 +152,7 @@ OutputSpec read_output(const YamlInput& at, const model::Model& m) {
       add(list);
     }
   }
-  if (!spec.profiles && spec.summaries.empty()) {
-    at.fail("with profiles: false, give summaries (otherwise the run would write no results)");
-  }
+  if (spec.summaries.empty()) at["summaries"].fail("name at least one output and statistic");
   return spec;
 }
 
@@ -392,8 +393,8 @@ class SubjectGenerator {
     return d;
   }
 
-  simulation::SubjectInput subject(std::size_t index) const {
-    const SubjectDescription d = describe(index);
+  simulation::SubjectInput subject(std::size_t index, SubjectDescription& d) const {
+    d = describe(index);
     return recipe_.make(d.id, d.parameters, d.body, d.covariates,
                         fmt::format("patient {}: ", d.id));
   }
@@ -410,13 +411,20 @@ std::size_t Scenario::subject_count() const {
 }
 
 simulation::SubjectInput Scenario::subject(std::size_t index) const {
+  SubjectDescription unused;
+  return subject(index, unused);
+}
+
+simulation::SubjectInput Scenario::subject(std::size_t index,
+                                           SubjectDescription& description) const {
   if (generator) {
     if (index >= generator->size()) {
       throw std::out_of_range(
           fmt::format("subject index {} of a population of {}", index, generator->size()));
     }
-    return generator->subject(index);
+    return generator->subject(index, description);
   }
+  description = describe_subject(index);
   return subjects.at(index);
 }
 

@@ -326,6 +326,32 @@ observe: [1 h]
   EXPECT_TRUE(contains(e.message(), "did you mean 'into'")) << e.what();
 }
 
+TEST(ScenarioErrors, OutputSectionNamesTheField) {
+  const std::string base = "model: one_cmt_oral\ndosing:\n  - dose: 100 mg\nobserve: [1 h]\n";
+  struct Case {
+    std::string output, field, text;
+  };
+  const std::vector<Case> cases = {
+      {"output: {summaries: {CQ: cmax}}", "output.summaries.CQ",
+       "has no output 'CQ' (did you mean 'CP'?)"},
+      {"output: {summaries: {CP: [cmax, cmaks]}}", "output.summaries.CP", "did you mean 'cmax'"},
+      {"output: {profiles: no}", "output.profiles", "'no' is not true or false"},
+      {"output: {profiles: false}", "output", "give summaries"},
+      {"output: {summary: {CP: cmax}}", "output.summary", "allowed here: profiles, summaries"},
+      {"output: {summaries: {}}", "output.summaries", "at least one output"},
+  };
+  for (const auto& c : cases) {
+    const InputError e = load_error(base + c.output + "\n");
+    EXPECT_EQ(e.where().line, 5) << c.output << " -> " << e.what();
+    EXPECT_TRUE(contains(e.where().field, c.field)) << c.output << " -> " << e.what();
+    EXPECT_TRUE(contains(e.message(), c.text)) << c.output << " -> " << e.what();
+  }
+  const Scenario s = load_scenario_text(base + "output: {summaries: {CP: [cmax, auc]}}\n", "t");
+  ASSERT_EQ(s.output.summaries.size(), 2u);
+  EXPECT_EQ(s.output.summaries[1].column, "CP_auc");
+  EXPECT_TRUE(s.output.profiles);
+}
+
 TEST(ScenarioErrors, UnknownParameter) {
   const InputError e = load_error(R"(model: one_cmt_oral
 parameters:

@@ -85,6 +85,8 @@ struct Scenario {
   std::size_t subject_count() const;
   simulation::SubjectInput subject(std::size_t index) const;
   SubjectDescription describe_subject(std::size_t index) const;
+  // Both at once: a patient is sampled once, not once for each.
+  simulation::SubjectInput subject(std::size_t index, SubjectDescription& description) const;
   // Column names of describe_subject's eta ("ETA_CL", ...) and reported values.
   std::vector<std::string> eta_names() const;
   std::vector<std::string> reported_names() const;
