@@ -1,6 +1,8 @@
 #include "smartnano/model/model.h"
 #include "smartnano/core/text.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -10,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/builtin_models.h"
 #include "model/model_compile.h"
 #include "model/unit_check.h"
 #include "model/yaml_input.h"
@@ -19,23 +22,38 @@ namespace smartnano::model {
 
 using expr::NodePtr;
 
-// Builds a Model from a parsed model file: names, units, dependency order, compiled programs.
+// Builds a Model from parsed model files: names, units, dependency order, compiled programs.
+// `layers` is the chain of files, the model named by `extends:` first: every section is read from
+// all layers in that order, so an extension adds names but cannot redefine the base's.
 class ModelBuilder {
  public:
-  explicit ModelBuilder(const YamlInput& root) : root_(root) {}
+  explicit ModelBuilder(std::vector<YamlInput> layers)
+      : layers_(std::move(layers)), root_(layers_.back()) {}
 
   std::shared_ptr<const Model> build() {
     auto m = std::shared_ptr<Model>(new Model());
     model_ = m.get();
-    root_.expect_keys({"model", "description", "time_unit", "parameters", "covariates", "states",
-                       "derived", "odes", "dosing", "outputs", "carrier"});
+    for (const auto& layer : layers_) {
+      layer.expect_keys({"model", "extends", "description", "time_unit", "parameters", "covariates",
+                         "states", "derived", "odes", "dosing", "outputs", "carrier"});
+    }
     model_->file_ = root_.file();
     model_->name_ = root_["model"].as_string();
     if (root_.has("description")) model_->description_ = root_["description"].as_string();
+    const YamlInput& timed = layers_.front();
     model_->time_unit_ =
-        root_.has("time_unit") ? root_["time_unit"].as_unit() : units::parse_unit("h");
+        timed.has("time_unit") ? timed["time_unit"].as_unit() : units::parse_unit("h");
     if (!(model_->time_unit_.dimension == units::Dimension::time())) {
-      root_["time_unit"].fail(fmt::format("'{}' is not a unit of time", model_->time_unit_.text));
+      timed["time_unit"].fail(fmt::format("'{}' is not a unit of time", model_->time_unit_.text));
+    }
+    for (std::size_t i = 1; i < layers_.size(); ++i) {
+      if (!layers_[i].has("time_unit")) continue;
+      const units::Unit unit = layers_[i]["time_unit"].as_unit();
+      if (unit.text != model_->time_unit_.text) {
+        layers_[i]["time_unit"].fail(fmt::format(
+            "'{}' differs from the time unit of the model it extends ('{}'); leave it out",
+            unit.text, model_->time_unit_.text));
+      }
     }
     read_parameters();
     read_covariates();
@@ -51,6 +69,33 @@ class ModelBuilder {
 
  private:
   // --- reading -------------------------------------------------------------------------
+  bool has(const std::string& section) const {
+    return std::any_of(layers_.begin(), layers_.end(),
+                       [&](const YamlInput& layer) { return layer.has(section); });
+  }
+
+  // A section's entries from every layer, the base's first.
+  std::vector<std::pair<std::string, YamlInput>> entries(const std::string& section) const {
+    std::vector<std::pair<std::string, YamlInput>> all;
+    for (const auto& layer : layers_) {
+      if (!layer.has(section)) continue;
+      const YamlInput node = layer[section];
+      if (node.node().IsNull()) continue;
+      auto some = node.entries();
+      all.insert(all.end(), std::make_move_iterator(some.begin()),
+                 std::make_move_iterator(some.end()));
+    }
+    return all;
+  }
+
+  // The layer that gives a section last (for messages about the section as a whole).
+  YamlInput section_node(const std::string& section) const {
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+      if (it->has(section)) return (*it)[section];
+    }
+    return root_;
+  }
+
   void claim_name(const std::string& name, const YamlInput& at) {
     static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
     if (!std::regex_match(name, kIdentifier)) {
@@ -99,8 +144,7 @@ class ModelBuilder {
   }
 
   void read_parameters() {
-    if (!root_.has("parameters")) return;
-    for (const auto& [name, entry] : root_["parameters"].entries()) {
+    for (const auto& [name, entry] : entries("parameters")) {
       claim_name(name, entry);
       entry.expect_keys({"value", "unit", "description", "source", "range"});
       ParameterSpec p;
@@ -122,8 +166,7 @@ class ModelBuilder {
   }
 
   void read_covariates() {
-    if (!root_.has("covariates")) return;
-    for (const auto& [name, entry] : root_["covariates"].entries()) {
+    for (const auto& [name, entry] : entries("covariates")) {
       claim_name(name, entry);
       entry.expect_keys({"unit", "default", "description"});
       CovariateSpec c;
@@ -138,9 +181,10 @@ class ModelBuilder {
   }
 
   void read_states() {
-    const auto entries = root_["states"].entries();
-    if (entries.empty()) root_["states"].fail("a model needs at least one state");
-    for (const auto& [name, entry] : entries) {
+    if (!has("states")) root_.fail("missing required key 'states'");
+    const auto states = entries("states");
+    if (states.empty()) section_node("states").fail("a model needs at least one state");
+    for (const auto& [name, entry] : states) {
       claim_name(name, entry);
       StateSpec s;
       s.name = name;
@@ -159,7 +203,6 @@ class ModelBuilder {
   }
 
   void read_derived() {
-    if (!root_.has("derived")) return;
     struct Pending {
       std::string name;
       YamlInput at;
@@ -167,7 +210,7 @@ class ModelBuilder {
       std::optional<units::Unit> unit;
     };
     std::vector<Pending> pending;
-    for (const auto& [name, entry] : root_["derived"].entries()) {
+    for (const auto& [name, entry] : entries("derived")) {
       claim_name(name, entry);
       if (entry.is_scalar()) {
         pending.push_back({name, entry, parse_expression(entry), std::nullopt});
@@ -227,14 +270,19 @@ class ModelBuilder {
 
   void read_odes() {
     units_["t"] = model_->time_unit_;
-    const YamlInput odes = root_["odes"];
+    if (!has("odes")) root_.fail("missing required key 'odes'");
+    const YamlInput odes = section_node("odes");
+    std::set<std::string> given;
     std::vector<std::string> state_names;
     for (const auto& s : model_->states_) state_names.push_back(s.name);
     model_->odes_.assign(model_->states_.size(), nullptr);
-    for (const auto& [name, entry] : odes.entries()) {
+    for (const auto& [name, entry] : entries("odes")) {
       const int i = model_->state_index(name);
       if (i < 0) {
         entry.fail(fmt::format("'{}' is not a state{}", name, did_you_mean(name, state_names)));
+      }
+      if (!given.insert(name).second) {
+        entry.fail(fmt::format("the equation for '{}' is given twice", name));
       }
       const units::Unit per_time = model_->states_[i].unit / model_->time_unit_;
       model_->odes_[i] = annotate_to(entry, per_time, fmt::format("d{}/dt", name));
@@ -274,9 +322,7 @@ class ModelBuilder {
 
   void read_dosing() {
     model_->default_dose_state_ = 0;
-    if (!root_.has("dosing")) return;
-    const YamlInput dosing = root_["dosing"];
-    for (const auto& [key, entry] : dosing.entries()) {
+    for (const auto& [key, entry] : entries("dosing")) {
       if (key == "default") {
         model_->default_dose_state_ = state_named(entry);
         continue;
@@ -299,8 +345,7 @@ class ModelBuilder {
   }
 
   void read_outputs() {
-    if (!root_.has("outputs")) return;
-    for (const auto& [name, entry] : root_["outputs"].entries()) {
+    for (const auto& [name, entry] : entries("outputs")) {
       claim_name(name, entry);
       OutputSpec o;
       o.name = name;
@@ -326,16 +371,18 @@ class ModelBuilder {
   }
 
   void read_carrier_links() {
-    if (!root_.has("carrier")) return;
-    const YamlInput carrier = root_["carrier"];
+    if (!has("carrier")) return;
+    const YamlInput carrier = section_node("carrier");
     CarrierLinks& links = model_->carrier_links_;
     links.where = carrier.where();
     std::vector<std::string> allowed = carrier::pk_factor_names();
     allowed.insert(allowed.end(), {"encapsulated_dose_state", "free_dose_state"});
-    carrier.expect_keys(allowed);
+    for (const auto& layer : layers_) {
+      if (layer.has("carrier")) layer["carrier"].expect_keys(allowed);
+    }
     std::vector<std::string> parameter_names;
     for (const auto& p : model_->parameters_) parameter_names.push_back(p.name);
-    for (const auto& [key, entry] : carrier.entries()) {
+    for (const auto& [key, entry] : entries("carrier")) {
       if (key == "encapsulated_dose_state") {
         links.encapsulated_state = state_named(entry);
       } else if (key == "free_dose_state") {
@@ -360,7 +407,8 @@ class ModelBuilder {
     }
   }
 
-  const YamlInput& root_;
+  std::vector<YamlInput> layers_;
+  const YamlInput& root_;  // the file being loaded (the last layer)
   Model* model_ = nullptr;
   std::set<std::string> defined_;
   std::set<std::string> dynamic_;  // derived quantities that depend on states or t
@@ -370,11 +418,47 @@ class ModelBuilder {
 
 // --- Model --------------------------------------------------------------------------------
 
+namespace {
+
+// The text of the model an `extends:` names: a built-in model, or a file relative to the
+// extending file's folder.
+std::pair<std::string, std::string> extended_model_text(const YamlInput& at) {
+  const std::string name = at.as_string();
+  const bool looks_like_path =
+      name.find('/') != std::string::npos || name.ends_with(".yaml") || name.ends_with(".yml");
+  if (!looks_like_path) {
+    std::vector<std::string> names;
+    for (const auto& m : builtin_model_texts()) {
+      if (m.name == name) return {m.text, m.file};
+      names.push_back(m.name);
+    }
+    at.fail(fmt::format("no built-in model '{}'{} to extend", name, did_you_mean(name, names)));
+  }
+  const std::filesystem::path path = std::filesystem::path(at.file()).parent_path() / name;
+  if (!std::filesystem::exists(path)) {
+    at.fail(fmt::format("model file '{}' to extend not found", path.string()));
+  }
+  return {read_text_file(path.string(), "model file"), path.string()};
+}
+
+}  // namespace
+
 std::shared_ptr<const Model> Model::load_text(const std::string& yaml, const std::string& file) {
-  const YamlInput root = YamlInput::parse(yaml, file);
-  if (!root.is_map())
-    root.fail("a model file is a map with keys model, parameters, states, odes, ...");
-  return ModelBuilder(root).build();
+  std::vector<YamlInput> layers{YamlInput::parse(yaml, file)};
+  constexpr std::size_t kMaxDepth = 16;
+  while (true) {
+    const YamlInput& top = layers.front();
+    if (!top.is_map())
+      top.fail("a model file is a map with keys model, parameters, states, odes, ...");
+    if (!top.has("extends")) break;
+    if (layers.size() >= kMaxDepth) {
+      top["extends"].fail(
+          fmt::format("models extend each other more than {} deep (a cycle?)", kMaxDepth));
+    }
+    auto [text, base_file] = extended_model_text(top["extends"]);
+    layers.insert(layers.begin(), YamlInput::parse(text, base_file));
+  }
+  return ModelBuilder(std::move(layers)).build();
 }
 
 std::shared_ptr<const Model> Model::load_file(const std::string& path) {

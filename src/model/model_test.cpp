@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "smartnano/model/model_workspace.h"
 #include "smartnano/solver/ode_integrator.h"
@@ -649,6 +651,76 @@ TEST(ModelErrors, InitialValueCannotDependOnAState) {
   const std::string yaml = kParameters + "states:\n  CENT: {unit: mg, initial: CENT}\n" + kOdes;
   expect_error_at(load_error(yaml), line_of(yaml, "initial: CENT"), 0, "states.CENT.initial",
                   "an initial value cannot depend on 'CENT'");
+}
+
+// --- extends: a model file that adds to another --------------------------------------------
+
+TEST(ModelExtends, AddsStatesParametersAndOutputsToABuiltInModel) {
+  const ModelPtr base = load_model("one_cmt_oral");
+  const ModelPtr m = load(R"(
+model: oral_with_effect
+extends: one_cmt_oral
+parameters:
+  KE0: {value: 0.5, unit: 1/h, source: test}
+states:
+  CE: {unit: mg/L}
+odes:
+  CE: KE0 * (CENT / V - CE)
+outputs:
+  EFFECT_SITE: {expression: CE, unit: mg/L}
+)");
+  EXPECT_EQ(m->name(), "oral_with_effect");
+  EXPECT_EQ(m->file(), kFile);
+  ASSERT_EQ(m->states().size(), base->states().size() + 1);
+  EXPECT_EQ(m->parameters().size(), base->parameters().size() + 1);
+  EXPECT_EQ(m->outputs().size(), base->outputs().size() + 1);
+  for (std::size_t i = 0; i < base->states().size(); ++i) {
+    EXPECT_EQ(m->states()[i].name, base->states()[i].name);
+  }
+  EXPECT_EQ(m->state_index("CE"), static_cast<int>(base->states().size()));
+  EXPECT_EQ(m->default_dose_state(), base->default_dose_state());
+  // The base's parameters keep the base file as their location.
+  EXPECT_EQ(m->parameters()[0].where.file, base->parameters()[0].where.file);
+  EXPECT_EQ(m->parameters().back().where.file, kFile);
+}
+
+TEST(ModelExtends, ReadsABaseFileRelativeToTheExtendingFile) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("smartnano_extends_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "sub");
+  {
+    std::ofstream base(dir / "base.yaml");
+    base << "model: base\nparameters:\n  K: {value: 1, unit: 1/h, source: test}\n"
+            "states: {A: mg}\nodes: {A: -K * A}\n";
+    std::ofstream top(dir / "sub" / "top.yaml");
+    top << "model: top\nextends: ../base.yaml\nstates: {B: mg}\nodes: {B: K * A}\n";
+  }
+  const ModelPtr m = Model::load_file((dir / "sub" / "top.yaml").string());
+  EXPECT_EQ(m->states().size(), 2u);
+  EXPECT_EQ(m->name(), "top");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ModelExtends, AnExtensionCannotRedefineTheBase) {
+  const std::string parameter =
+      "model: x\nextends: one_cmt_oral\nparameters:\n  KA: {value: 1, "
+      "unit: 1/h, source: test}\n";
+  expect_error_at(load_error(parameter), 4, 0, "parameters.KA", "'KA' is defined twice");
+  const ModelPtr base = load_model("one_cmt_oral");
+  const std::string state = base->states()[0].name;
+  const std::string ode =
+      "model: x\nextends: one_cmt_oral\nodes:\n  " + state + ": 0 * " + state + " / 1[h]\n";
+  EXPECT_NE(load_error(ode).message().find("given twice"), std::string::npos);
+}
+
+TEST(ModelExtends, UnknownBaseAndDifferentTimeUnitAreErrors) {
+  const std::string unknown = "model: x\nextends: one_cmt_orall\n";
+  const InputError e = load_error(unknown);
+  expect_error_at(e, 2, 0, "extends", "no built-in model 'one_cmt_orall'");
+  EXPECT_NE(e.message().find("did you mean 'one_cmt_oral'"), std::string::npos) << e.what();
+  expect_error_at(load_error("model: x\nextends: one_cmt_oral\ntime_unit: min\n"), 3, 0,
+                  "time_unit", "differs from the time unit");
+  expect_error_at(load_error("model: x\nextends: ./missing.yaml\n"), 2, 0, "extends", "not found");
 }
 
 }  // namespace
