@@ -1,0 +1,172 @@
+// The four pictures every virtual trial run writes, as standalone SVG 1.1 documents (UTF-8
+// strings): a Kaplan-Meier plot with confidence bands, censoring marks and a numbers-at-risk
+// table; a waterfall plot of best tumour change; a spider plot of tumour change over time; a
+// swimmer plot of time on study with response, progression and death markers. docs/plots.md says
+// what each shows and how to read it.
+//
+// Inputs are plain structs a caller fills from survival results and per-patient summaries. Data
+// never make a function throw: NaN or infinite values are left out (a point, a bar, a patient,
+// as each struct says), and a plot with nothing to draw is a valid SVG saying "No data". Only
+// options that cannot be drawn (validate() != "") throw std::invalid_argument. Numbers in the
+// output are written with fixed precision, independent of the locale; "nan" and "inf" never
+// appear. Elements carry class attributes (listed with each function) so that tests and CSS can
+// find them. Colours are the Okabe-Ito palette, which stays distinct for colour-blind readers.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace smartnano::plot {
+
+inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+// What every plot has. Empty labels are replaced by the plot's default (given with each
+// function); the title is left out when empty. Text is escaped for XML, so labels may hold
+// '<', '&' or quotes.
+struct PlotOptions {
+  std::string title{};
+  std::string x_label{};
+  std::string y_label{};
+  int width_px = 720;   // 200 .. 10000
+  int height_px = 480;  // 150 .. 10000; of the plot itself (see each function for what is added)
+  // Lists problems ("" when none).
+  std::string validate() const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Kaplan-Meier plot
+
+// One curve (one arm or group). `time` / `survival` is the step function as survfit stores it:
+// S(t) = survival[i] from time[i] until the next time, S = 1 before time[0]; rows with a NaN
+// time or survival are left out. `lower` / `upper` (optional: empty, or the same length as
+// `time`) is the pointwise band, drawn as steps; NaN entries (R's NA where S = 0) leave a gap.
+// `censor_times` get a '+' mark on the curve. Numbers at risk come from `subject_times` (every
+// subject's follow-up time, event or censoring; n at risk at t = number with time >= t) when it
+// is not empty, otherwise from `n_risk` aligned with `time` (survfit's n.risk: n at risk at t =
+// n_risk of the first row with time >= t, 0 past the last row). From survival::KaplanMeier:
+// time = km.time, survival = km.surv, n_risk = km.n_risk, censor_times = the times with
+// n_censor > 0, and lower / upper from survival::confidence_band.
+struct KaplanMeierCurve {
+  std::string label{};
+  std::vector<double> time{}, survival{};
+  std::vector<double> lower{}, upper{};
+  std::vector<double> censor_times{};
+  std::vector<double> subject_times{};
+  std::vector<int> n_risk{};
+};
+
+struct KaplanMeierOptions : PlotOptions {
+  std::string time_unit = "months";  // default x label "Time (<unit>)"
+  double x_max = 0.0;                // right end of the time axis; <= 0 = the last time
+  bool show_band = true;
+  bool show_censor_marks = true;
+  bool show_at_risk = true;  // adds one 18 px row per curve (plus a heading) below the plot
+  double band_opacity = 0.2;
+  std::string validate() const;
+};
+
+// Default y label "Survival probability" (axis 0 to 1). Classes: "km-curve" (one path per curve
+// with at least one valid row or subject), "km-band" (one path per curve whose band has a
+// finite stretch), "censor" (one per censoring mark within the axis), "legend", "at-risk" (one
+// text per curve and tick; the table has its own heading, class "at-risk-heading").
+std::string kaplan_meier_svg(const std::vector<KaplanMeierCurve>& curves,
+                             const KaplanMeierOptions& options = {});
+
+// Numbers at risk of `curve` at each of `times` by the rules above (exposed for tests and for
+// tables written next to the plot). All zeros when the curve has neither subject times nor
+// n_risk.
+std::vector<int> numbers_at_risk(const KaplanMeierCurve& curve, const std::vector<double>& times);
+
+// ---------------------------------------------------------------------------------------------
+// Waterfall plot
+
+// One patient: best percentage change in the sum of longest diameters from baseline (negative =
+// shrinkage) and the best overall response ("CR", "PR", "SD", "PD", "NE", any case; other
+// strings are their own categories). A NaN change leaves the patient out; the plot says how
+// many were left out.
+struct WaterfallBar {
+  std::string id{};
+  double best_change_pct = kNoValue;
+  std::string response{};
+  std::string arm{};
+};
+
+struct WaterfallOptions : PlotOptions {
+  // Bars above this are drawn to it with a triangle on top, and a note says so.
+  double clip_above_pct = 100.0;
+  // false: one panel, all patients sorted by change, largest first. true: one panel per arm
+  // (arms in order of first appearance, side by side on a shared y axis, arm names below),
+  // each sorted the same way.
+  bool group_by_arm = false;
+  std::string validate() const;
+};
+
+// Default y label "Best change from baseline in SLD (%)". Classes: "bar" (one rect per drawn
+// patient, each with a <title> "id: change % (response)"), "ref-line" (the dashed +20 % and
+// -30 % lines), "zero-line", "clip-marker" (one per clipped bar), "note", "legend",
+// "panel-label".
+std::string waterfall_svg(const std::vector<WaterfallBar>& bars,
+                          const WaterfallOptions& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// Spider plot
+
+// One patient's percentage change from baseline at each assessment. Points with a NaN time or
+// change are left out; a patient with no point left is not drawn.
+struct SpiderSeries {
+  std::string id{};
+  std::vector<double> time{}, change_pct{};
+  std::string arm{};
+  std::string response{};  // best overall response, for colour_by = kResponse
+};
+
+enum class SpiderColour { kArm, kResponse };
+
+struct SpiderOptions : PlotOptions {
+  std::string time_unit = "weeks";  // default x label "Time (<unit>)"
+  SpiderColour colour_by = SpiderColour::kArm;
+  // Starts every line at (0, 0 %) when its first point is later than time 0.
+  bool start_at_baseline = true;
+  // Changes above this are drawn at it with a triangle, and a note says so.
+  double clip_above_pct = 100.0;
+  std::string validate() const;
+};
+
+// Default y label "Change from baseline in SLD (%)". Classes: "spider-line" (one polyline per
+// drawn patient, with a <title> naming it), "spider-end" (one circle at each line's last
+// point), "ref-line", "zero-line", "clip-marker", "note", "legend".
+std::string spider_svg(const std::vector<SpiderSeries>& series, const SpiderOptions& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// Swimmer plot
+
+// One patient's time on study, from 0 to `end_time`, with the times at which responses began,
+// progressions were seen and death (NaN = none). `ongoing` (still on study / censored) draws an
+// arrow past the end. A NaN or negative end time leaves the patient out (the plot says how
+// many); NaN or negative event times are left out.
+struct SwimmerLane {
+  std::string id{};
+  std::string arm{};
+  double end_time = kNoValue;
+  bool ongoing = false;
+  std::vector<double> response_times{};
+  std::vector<double> progression_times{};
+  double death_time = kNoValue;
+};
+
+struct SwimmerOptions : PlotOptions {
+  std::string time_unit = "months";  // default x label "Time on study (<unit>)"
+  // At most this many patients are shown: the longest on study; a note says "N of M shown".
+  int max_patients = 50;
+  std::string validate() const;
+};
+
+// Patients are sorted by end time, longest at the top (ties keep input order). Rows share
+// height_px, but each is 12 to 28 px high, so the picture is shorter than height_px for few
+// patients and taller for many. Classes: "swim-bar" (one rect
+// per shown patient, with a <title>), "event-response" (triangle), "event-progression"
+// (square), "event-death" (cross), "event-ongoing" (arrow), "note", "legend", "lane-label".
+std::string swimmer_svg(const std::vector<SwimmerLane>& lanes, const SwimmerOptions& options = {});
+
+}  // namespace smartnano::plot
