@@ -39,6 +39,9 @@ class ModelBuilder {
     }
     model_->file_ = root_.file();
     model_->name_ = root_["model"].as_string();
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+      model_->lineage_.push_back((*it)["model"].as_string());
+    }
     if (root_.has("description")) model_->description_ = root_["description"].as_string();
     const YamlInput& timed = layers_.front();
     model_->time_unit_ =
@@ -474,6 +477,10 @@ int find_by_name(const Specs& specs, std::string_view name) {
   return -1;
 }
 }  // namespace
+
+bool Model::extends(std::string_view model_name) const {
+  return std::find(lineage_.begin(), lineage_.end(), model_name) != lineage_.end();
+}
 
 int Model::parameter_index(std::string_view name) const { return find_by_name(parameters_, name); }
 int Model::covariate_index(std::string_view name) const { return find_by_name(covariates_, name); }

@@ -670,6 +670,9 @@ outputs:
   EFFECT_SITE: {expression: CE, unit: mg/L}
 )");
   EXPECT_EQ(m->name(), "oral_with_effect");
+  EXPECT_EQ(m->lineage(), (std::vector<std::string>{"oral_with_effect", "one_cmt_oral"}));
+  EXPECT_TRUE(m->extends("one_cmt_oral"));
+  EXPECT_FALSE(base->extends("oral_with_effect"));
   EXPECT_EQ(m->file(), kFile);
   ASSERT_EQ(m->states().size(), base->states().size() + 1);
   EXPECT_EQ(m->parameters().size(), base->parameters().size() + 1);

@@ -104,7 +104,7 @@ constexpr double kMicrovascularPressureMmHg = 30.0;
 constexpr double kPressureFloor = 0.1;
 
 bool is_liposomal_doxorubicin(const model::Model& m) {
-  return m.name() == "liposomal_doxorubicin_human" || m.name() == "liposomal_doxorubicin_mouse";
+  return m.extends("liposomal_doxorubicin_human") || m.extends("liposomal_doxorubicin_mouse");
 }
 
 TumourPhenotype read_phenotype(const std::string& name, const YamlInput& at, const model::Model& m,
@@ -151,8 +151,8 @@ TumourPhenotype read_phenotype(const std::string& name, const YamlInput& at, con
   } else {
     at.fail(
         fmt::format("say which parameters of model '{}' {} acts on (scales: NAME or "
-                    "[NAME, ...]); defaults exist only for liposomal_doxorubicin_human and "
-                    "_mouse",
+                    "[NAME, ...]); defaults exist only for liposomal_doxorubicin_human, "
+                    "_mouse and models that extend them",
                     m.name(), name));
   }
   if (!at.node().IsNull()) {

@@ -97,6 +97,9 @@ class Model {
   static std::shared_ptr<const Model> load_text(const std::string& yaml, const std::string& file);
 
   const std::string& name() const { return name_; }
+  // This model's name and those of the models it extends (`extends:`), nearest first.
+  const std::vector<std::string>& lineage() const { return lineage_; }
+  bool extends(std::string_view model_name) const;  // true for its own name too
   const std::string& description() const { return description_; }
   const std::string& file() const { return file_; }
   const units::Unit& time_unit() const { return time_unit_; }
@@ -144,6 +147,7 @@ class Model {
   Model() = default;
 
   std::string name_, description_, file_;
+  std::vector<std::string> lineage_;
   units::Unit time_unit_;
   std::vector<ParameterSpec> parameters_;
   std::vector<CovariateSpec> covariates_;
