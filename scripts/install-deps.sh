@@ -16,6 +16,7 @@ packages=(
   libopenmpi-dev openmpi-bin   # MPI: one run across processes and machines (mpirun)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format             # the format check in the test suite
+  python3                  # calibration scripts and their checks in the test suite
 )
 packages+=("$@")
 

@@ -415,16 +415,15 @@ simulation::SubjectInput Scenario::subject(std::size_t index) const {
   return subject(index, unused);
 }
 
-simulation::SubjectInput Scenario::subject(std::size_t index,
-                                           SubjectDescription& description) const {
+simulation::SubjectInput Scenario::subject(std::size_t index, SubjectDescription& described) const {
   if (generator) {
     if (index >= generator->size()) {
       throw std::out_of_range(
           fmt::format("subject index {} of a population of {}", index, generator->size()));
     }
-    return generator->subject(index, description);
+    return generator->subject(index, described);
   }
-  description = describe_subject(index);
+  described = describe_subject(index);
   return subjects.at(index);
 }
 
@@ -454,7 +453,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const YamlInput root = YamlInput::parse(yaml, file);
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
-                    "carrier", "population", "dosing", "data", "observe", "solver", "output"});
+                    "carrier", "population", "dosing", "data", "observe", "solver", "output",
+                    "trial"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
@@ -596,7 +596,8 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   const std::vector<double> times = root.has("observe")
                                         ? observation_times(root["observe"], m.time_unit())
                                         : std::vector<double>{};
-  if (items.empty() && times.empty()) {
+  // A trial's arms bring their own dosing and observation times (trial/trial.h).
+  if (items.empty() && times.empty() && !root.has("trial")) {
     root.fail("nothing to simulate: give dosing and observe, or data");
   }
   SubjectRecipe recipe;

@@ -32,5 +32,18 @@ void add_models_command(CLI::App& app, Action& action);
 void add_nca_command(CLI::App& app, Action& action);
 void add_survival_command(CLI::App& app, Action& action);
 void add_params_command(CLI::App& app, Action& action);
+void add_trial_command(CLI::App& app, Action& action);
+
+// A virtual trial run (`smartnano trial`, or `smartnano run` on a scenario with a trial:).
+struct TrialArgs {
+  std::string scenario;
+  std::string out = "smartnano-trial";
+  int replicates = 0;
+  int threads = 0;
+  bool progress = false;
+  bool quiet = false;
+};
+bool is_trial_scenario(const std::string& path);
+int run_trial_file(const TrialArgs& args);
 
 }  // namespace smartnano::cli

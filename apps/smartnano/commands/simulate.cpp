@@ -210,6 +210,15 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         return simulate(scenario::load_default_scenario(), *args, "built-in default", command_line,
                         comm);
       }
+      if (is_trial_scenario(args->scenario)) {
+        TrialArgs trial;
+        trial.scenario = args->scenario;
+        trial.out = args->out;
+        trial.threads = args->threads;
+        trial.progress = args->progress;
+        trial.quiet = args->quiet;
+        return run_trial_file(trial);
+      }
       return simulate(scenario::load_scenario_file(args->scenario), *args, args->scenario,
                       command_line, comm);
     };

@@ -1,0 +1,377 @@
+// The files a trial run writes (docs/trials.md, "Outputs"): tables, a JSON summary and the SVG
+// pictures of the first replicate. All are built in memory and renamed into place together.
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "smartnano/io/atomic_file.h"
+#include "smartnano/plot/trial_plots.h"
+#include "smartnano/trial/trial.h"
+
+namespace smartnano::trial {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// A number for CSV: empty for NaN ("not defined"), "Inf" for infinity as R reads it.
+std::string cell(double v) {
+  if (std::isnan(v)) return "";
+  if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
+  return fmt::format("{:.6g}", v);
+}
+
+// A number for JSON: null when not finite.
+ordered_json number(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(); }
+
+std::string quoted(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+ordered_json interval(const survival::ProportionInterval& p) {
+  return {{"estimate", number(p.estimate)}, {"lower", number(p.lower)}, {"upper", number(p.upper)}};
+}
+
+ordered_json survival_json(const survival::SurvivalSummary& s) {
+  return {{"n", s.n},
+          {"events", s.events},
+          {"median_months", number(s.median)},
+          {"median_lower", number(s.median_lower)},
+          {"median_upper", number(s.median_upper)}};
+}
+
+ordered_json arm_json(const ArmSummary& a, bool with_os) {
+  ordered_json j;
+  j["arm"] = a.arm;
+  j["patients"] = a.patients;
+  j["best_overall_response"] = {{"CR", a.response.complete},
+                                {"PR", a.response.partial},
+                                {"SD", a.response.stable},
+                                {"PD", a.response.progressive},
+                                {"NE", a.response.not_evaluable}};
+  j["objective_response_rate"] = interval(a.response.objective_response_rate);
+  j["disease_control_rate"] = interval(a.response.disease_control_rate);
+  j["progression_free_survival"] = survival_json(a.pfs);
+  if (with_os) j["overall_survival"] = survival_json(a.os);
+  j["neutropenia_grade3_or_worse"] = interval(a.neutropenia_grade3);
+  j["neutropenia_grade4"] = interval(a.neutropenia_grade4);
+  j["mean_cumulative_dose_mg_per_m2"] = number(a.mean_cumulative_mg_per_m2);
+  j["reached_cumulative_limit"] = interval(a.reached_cumulative_limit);
+  j["mean_cardiac_exposure"] = number(a.mean_cardiac_exposure);
+  j["mean_doses_given"] = number(a.mean_cycles);
+  j["held_or_reduced"] = interval(a.held_or_reduced);
+  return j;
+}
+
+ordered_json comparison_json(const Comparison& c, const Trial& trial) {
+  ordered_json j;
+  const TrialSpec& spec = trial.spec;
+  j["experimental"] = spec.arms[0].name;
+  j["control"] = spec.arms[static_cast<std::size_t>(spec.analysis.control_arm)].name;
+  j["pfs_hazard_ratio"] = {{"estimate", number(c.pfs_hazard_ratio)},
+                           {"lower", number(c.pfs_lower)},
+                           {"upper", number(c.pfs_upper)},
+                           {"logrank_p", number(c.pfs_logrank_p)}};
+  if (spec.endpoints.overall_survival) {
+    j["os_hazard_ratio"] = {{"estimate", number(c.os_hazard_ratio)},
+                            {"lower", number(c.os_lower)},
+                            {"upper", number(c.os_upper)},
+                            {"logrank_p", number(c.os_logrank_p)}};
+  }
+  j["orr_difference"] = number(c.orr_difference);
+  j["orr_fisher_p"] = number(c.orr_fisher_p);
+  j["primary_analysis_met"] = c.success;
+  if (!c.note.empty()) j["note"] = c.note;
+  return j;
+}
+
+std::string endpoint_name(PrimaryEndpoint e) {
+  switch (e) {
+    case PrimaryEndpoint::kProgressionFreeSurvival:
+      return "pfs";
+    case PrimaryEndpoint::kOverallSurvival:
+      return "os";
+    case PrimaryEndpoint::kObjectiveResponse:
+      return "orr";
+  }
+  return "?";
+}
+
+plot::KaplanMeierCurve km_curve(const std::string& label,
+                                const std::vector<TimeToEvent>& outcomes) {
+  plot::KaplanMeierCurve curve;
+  curve.label = label;
+  std::vector<TimeToEvent> months;
+  for (const auto& o : outcomes) {
+    months.push_back({o.time_days / kDaysPerMonth, o.event});
+    curve.subject_times.push_back(o.time_days / kDaysPerMonth);
+  }
+  const survival::SurvivalData data = to_survival_data(months);
+  if (data.size() == 0) return curve;
+  const survival::KaplanMeier km = survival::kaplan_meier(data);
+  const survival::ConfidenceBand band =
+      survival::confidence_band(km, survival::ConfidenceType::kLog);
+  curve.time = km.time;
+  curve.survival = km.surv;
+  curve.lower = band.lower;
+  curve.upper = band.upper;
+  for (std::size_t i = 0; i < km.time.size(); ++i) {
+    if (km.n_censor[i] > 0) curve.censor_times.push_back(km.time[i]);
+  }
+  return curve;
+}
+
+}  // namespace
+
+void write_trial_outputs(const Trial& trial, const TrialResult& result,
+                         const std::string& directory) {
+  const TrialSpec& spec = trial.spec;
+  std::filesystem::create_directories(directory);
+  std::map<std::string, std::string> files;
+
+  // trial_patients.csv: one row per patient of every replicate.
+  {
+    std::ostringstream out;
+    out << "replicate,arm,patient,ID,population_index,entry_days,baseline_sld_mm,best_response,"
+           "best_change_pct,objective_response,disease_control,pfs_days,pfs_event,"
+           "dor_days,dor_event,os_days,os_event,death_days,censor_days,doses,delays,reductions,"
+           "cumulative_mg_per_m2,stop_reason,stop_days,nadir_neutrophils,neutropenia_grade,"
+           "cardiac_exposure,failure\n";
+    for (const auto& p : result.patients) {
+      const auto& e = p.endpoints;
+      out << p.replicate + 1 << ',' << quoted(spec.arms[static_cast<std::size_t>(p.arm)].name)
+          << ',' << p.patient << ',' << cell(p.id) << ',' << p.population_index + 1 << ','
+          << cell(p.entry_days) << ',' << cell(p.baseline_sld_mm) << ','
+          << (p.failure.empty() ? std::string(to_string(e.best.response)) : "") << ','
+          << cell(100.0 * e.best_change_from_baseline) << ',' << e.objective_response << ','
+          << e.disease_control << ',' << cell(e.progression_free_survival.time_days) << ','
+          << e.progression_free_survival.is_event() << ',' << cell(e.duration_of_response.time_days)
+          << ','
+          << (e.duration_of_response.defined() ? (e.duration_of_response.is_event() ? "1" : "0")
+                                               : "")
+          << ',' << cell(p.overall_survival.time_days) << ',' << p.overall_survival.is_event()
+          << ',' << cell(p.death_days) << ',' << cell(p.censor_days) << ',' << p.doses.size() << ','
+          << p.delays << ',' << p.reductions << ',' << cell(p.cumulative_mg_per_m2) << ','
+          << quoted(to_string(p.stop)) << ',' << cell(p.stop_days) << ','
+          << cell(p.nadir_neutrophils) << ',' << p.worst_neutropenia_grade << ','
+          << cell(p.cardiac_exposure) << ',' << quoted(p.failure) << '\n';
+    }
+    files["trial_patients.csv"] = out.str();
+  }
+  // trial_visits.csv and trial_doses.csv: the first replicate's imaging and dosing.
+  std::vector<const PatientOutcome*> first;
+  for (const auto& p : result.patients) {
+    if (p.replicate == 0) first.push_back(&p);
+  }
+  {
+    std::ostringstream out;
+    out << "arm,patient,ID,time_days,sld_mm,change_from_baseline_pct,change_from_nadir_pct,"
+           "response\n";
+    for (const PatientOutcome* p : first) {
+      for (const auto& v : p->endpoints.visits) {
+        out << quoted(spec.arms[static_cast<std::size_t>(p->arm)].name) << ',' << p->patient << ','
+            << cell(p->id) << ',' << cell(v.time_days) << ',' << cell(v.sld_mm) << ','
+            << cell(100.0 * v.change_from_baseline) << ',' << cell(100.0 * v.change_from_nadir)
+            << ',' << to_string(v.response) << '\n';
+      }
+    }
+    files["trial_visits.csv"] = out.str();
+  }
+  {
+    std::ostringstream out;
+    out << "arm,patient,ID,time_days,dosing_line,amount,dose_mg_per_m2\n";
+    for (const PatientOutcome* p : first) {
+      for (const auto& d : p->doses) {
+        out << quoted(spec.arms[static_cast<std::size_t>(p->arm)].name) << ',' << p->patient << ','
+            << cell(p->id) << ',' << cell(d.time_days) << ',' << d.line + 1 << ',' << cell(d.amount)
+            << ',' << cell(d.per_m2) << '\n';
+      }
+    }
+    files["trial_doses.csv"] = out.str();
+  }
+  // trial_arms.csv: one row per replicate and arm.
+  {
+    std::ostringstream out;
+    out << "replicate,arm,patients,screened,CR,PR,SD,PD,NE,orr,orr_lower,orr_upper,dcr,"
+           "pfs_median_months,pfs_median_lower,pfs_median_upper,os_median_months,"
+           "os_median_lower,os_median_upper,neutropenia_grade3,neutropenia_grade4,"
+           "mean_cumulative_mg_per_m2,reached_cumulative_limit,mean_cardiac_exposure\n";
+    for (const auto& r : result.replicates) {
+      for (const auto& a : r.arms) {
+        out << r.replicate + 1 << ',' << quoted(a.arm) << ',' << a.patients << ',' << r.screened
+            << ',' << a.response.complete << ',' << a.response.partial << ',' << a.response.stable
+            << ',' << a.response.progressive << ',' << a.response.not_evaluable << ','
+            << cell(a.response.objective_response_rate.estimate) << ','
+            << cell(a.response.objective_response_rate.lower) << ','
+            << cell(a.response.objective_response_rate.upper) << ','
+            << cell(a.response.disease_control_rate.estimate) << ',' << cell(a.pfs.median) << ','
+            << cell(a.pfs.median_lower) << ',' << cell(a.pfs.median_upper) << ','
+            << cell(a.os.median) << ',' << cell(a.os.median_lower) << ',' << cell(a.os.median_upper)
+            << ',' << cell(a.neutropenia_grade3.estimate) << ','
+            << cell(a.neutropenia_grade4.estimate) << ',' << cell(a.mean_cumulative_mg_per_m2)
+            << ',' << cell(a.reached_cumulative_limit.estimate) << ','
+            << cell(a.mean_cardiac_exposure) << '\n';
+      }
+    }
+    files["trial_arms.csv"] = out.str();
+  }
+  // trial_summary.json
+  {
+    ordered_json j;
+    j["scenario"] = trial.scenario.name;
+    j["file"] = trial.file;
+    j["model"] = trial.scenario.model->name();
+    j["seed"] = spec.seed;
+    j["replicates"] = spec.replicates;
+    ordered_json arms = ordered_json::array();
+    for (const auto& a : spec.arms) {
+      ordered_json dosing = ordered_json::array();
+      for (const auto& d : a.dosing) {
+        dosing.push_back(
+            {{"dose", d.regimen.text},
+             {"into", trial.scenario.model->states()[static_cast<std::size_t>(d.state)].name},
+             {"start_days", d.start_days}});
+      }
+      arms.push_back({{"name", a.name}, {"patients", a.patients}, {"dosing", dosing}});
+    }
+    j["arms"] = arms;
+    j["visits_every_days"] = spec.visit_interval_days;
+    j["follow_up_days"] = spec.follow_up_days;
+    j["accrual_days"] = spec.accrual_days;
+    j["dropout_per_year"] = spec.dropout_per_year;
+    const bool with_os = spec.endpoints.overall_survival.has_value();
+    if (!result.replicates.empty()) {
+      const ReplicateSummary& r = result.replicates.front();
+      ordered_json first_trial;
+      first_trial["screened"] = r.screened;
+      ordered_json per_arm = ordered_json::array();
+      for (const auto& a : r.arms) per_arm.push_back(arm_json(a, with_os));
+      first_trial["arms"] = per_arm;
+      if (r.comparison) first_trial["comparison"] = comparison_json(*r.comparison, trial);
+      j["first_trial"] = first_trial;
+    }
+    if (result.power) {
+      j["primary_analysis"] = {
+          {"endpoint", endpoint_name(spec.analysis.endpoint)},
+          {"alpha", spec.analysis.alpha},
+          {"test", std::isnan(spec.analysis.noninferiority_margin)
+                       ? (spec.analysis.endpoint == PrimaryEndpoint::kObjectiveResponse
+                              ? "Fisher exact, two-sided"
+                              : "log-rank, two-sided")
+                       : "Cox hazard ratio upper confidence limit below the margin"},
+          {"noninferiority_margin", number(spec.analysis.noninferiority_margin)},
+          {"power", interval(*result.power)}};
+    }
+    if (!result.sample_size.empty()) {
+      ordered_json points = ordered_json::array();
+      int smallest = -1;
+      for (const auto& p : result.sample_size) {
+        points.push_back({{"patients_per_arm", p.patients_per_arm},
+                          {"replicates", p.replicates},
+                          {"power", interval(p.power)},
+                          {"median_hazard_ratio", number(p.median_hazard_ratio)}});
+        if (smallest < 0 && p.power.estimate >= spec.target_power) smallest = p.patients_per_arm;
+      }
+      j["sample_size"] = {
+          {"target_power", spec.target_power},
+          {"points", points},
+          {"smallest_reaching_target", smallest < 0 ? ordered_json() : ordered_json(smallest)}};
+    }
+    j["failures"] = result.failures;
+    j["wall_seconds"] = result.wall_seconds;
+    files["trial_summary.json"] = j.dump(2) + "\n";
+  }
+  // Pictures of the first replicate.
+  {
+    std::vector<plot::KaplanMeierCurve> pfs, os;
+    std::vector<plot::WaterfallBar> bars;
+    std::vector<plot::SpiderSeries> spiders;
+    std::vector<plot::SwimmerLane> lanes;
+    for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+      std::vector<TimeToEvent> p_out, o_out;
+      for (const PatientOutcome* p : first) {
+        if (p->arm != static_cast<int>(a) || !p->failure.empty()) continue;
+        p_out.push_back(p->endpoints.progression_free_survival);
+        o_out.push_back(p->overall_survival);
+      }
+      pfs.push_back(km_curve(spec.arms[a].name, p_out));
+      os.push_back(km_curve(spec.arms[a].name, o_out));
+    }
+    for (const PatientOutcome* p : first) {
+      if (!p->failure.empty()) continue;
+      const std::string arm = spec.arms[static_cast<std::size_t>(p->arm)].name;
+      const std::string id = fmt::format("{} #{}", arm, p->patient);
+      const std::string response(to_string(p->endpoints.best.response));
+      bars.push_back({id, 100.0 * p->endpoints.best_change_from_baseline, response, arm});
+      plot::SpiderSeries series;
+      series.id = id;
+      series.arm = arm;
+      series.response = response;
+      for (const auto& v : p->endpoints.visits) {
+        series.time.push_back(v.time_days / 7.0);
+        series.change_pct.push_back(100.0 * v.change_from_baseline);
+      }
+      spiders.push_back(std::move(series));
+      plot::SwimmerLane lane;
+      lane.id = id;
+      lane.arm = arm;
+      lane.end_time = p->overall_survival.time_days / kDaysPerMonth;
+      lane.ongoing = !p->overall_survival.is_event();
+      const auto& e = p->endpoints;
+      if (e.best.first_response_visit >= 0) {
+        lane.response_times.push_back(
+            e.visits[static_cast<std::size_t>(e.best.first_response_visit)].time_days /
+            kDaysPerMonth);
+      }
+      if (e.best.first_progression_visit >= 0) {
+        lane.progression_times.push_back(
+            e.visits[static_cast<std::size_t>(e.best.first_progression_visit)].time_days /
+            kDaysPerMonth);
+      }
+      if (p->overall_survival.is_event())
+        lane.death_time = p->overall_survival.time_days / kDaysPerMonth;
+      lanes.push_back(std::move(lane));
+    }
+    plot::KaplanMeierOptions km;
+    km.title = fmt::format("{}: progression-free survival", trial.scenario.name);
+    km.y_label = "Progression-free survival";
+    files["km_pfs.svg"] = plot::kaplan_meier_svg(pfs, km);
+    if (spec.endpoints.overall_survival) {
+      km.title = fmt::format("{}: overall survival", trial.scenario.name);
+      km.y_label = "Overall survival";
+      files["km_os.svg"] = plot::kaplan_meier_svg(os, km);
+    }
+    plot::WaterfallOptions waterfall;
+    waterfall.title = "Best change in tumour size (RECIST 1.1)";
+    waterfall.group_by_arm = spec.arms.size() > 1;
+    files["waterfall.svg"] = plot::waterfall_svg(bars, waterfall);
+    plot::SpiderOptions spider;
+    spider.title = "Tumour size over time";
+    files["spider.svg"] = plot::spider_svg(spiders, spider);
+    plot::SwimmerOptions swimmer;
+    swimmer.title = "Time on study";
+    files["swimmer.svg"] = plot::swimmer_svg(lanes, swimmer);
+  }
+
+  // Everything is written to temporary files first and renamed only when all are complete.
+  std::vector<std::unique_ptr<io::AtomicFile>> pending;
+  for (const auto& [name, content] : files) {
+    auto f = std::make_unique<io::AtomicFile>((std::filesystem::path(directory) / name).string());
+    f->stream() << content;
+    pending.push_back(std::move(f));
+  }
+  for (auto& f : pending) f->commit();
+}
+
+}  // namespace smartnano::trial
