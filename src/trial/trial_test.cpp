@@ -251,6 +251,74 @@ TEST_F(TrialTest, EffectiveArmWinsAndPowerIsReported) {
   EXPECT_LT(first.comparison->pfs_logrank_p, 0.001);
 }
 
+TEST_F(TrialTest, SampleSizeRepeatsTheTrialForEachArmSize) {
+  const std::string arms = R"(  arms:
+    - name: A
+      dosing: [{dose: 100 mg/m2 every 7 days x 6, into: CENT}]
+    - name: B
+      dosing: [{dose: 1 mg/m2 every 7 days x 20, into: CENT}]
+)";
+  const Trial trial =
+      load(scenario("KG: 0.01, KKILL: 0.0003, OS_A: 9",
+                    "  replicates: 6\n  analysis: {endpoint: pfs, control: B}\n"
+                    "  sample_size: {patients_per_arm: [3, 40], target_power: 0.8}\n",
+                    arms, "SLD0: 30 %, KG: 100 %"));
+  const TrialResult r = run_trial(trial);
+  ASSERT_EQ(r.sample_size.size(), 2u);
+  EXPECT_EQ(r.sample_size[0].patients_per_arm, 3);
+  EXPECT_EQ(r.sample_size[1].patients_per_arm, 40);
+  EXPECT_EQ(r.sample_size[0].replicates, 6);
+  // Three patients per arm cannot reach significance that forty reach every time.
+  EXPECT_LT(r.sample_size[0].power.estimate, r.sample_size[1].power.estimate);
+  EXPECT_EQ(r.sample_size[1].power.estimate, 1.0);
+  EXPECT_LT(r.sample_size[1].median_hazard_ratio, 1.0);
+  const fs::path out = dir_ / "sized";
+  write_trial_outputs(trial, r, out.string());
+  std::ifstream in(out / "trial_summary.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["sample_size"]["smallest_reaching_target"], 40);
+}
+
+TEST_F(TrialTest, NonInferiorityUsesTheUpperConfidenceLimit) {
+  // Two identical arms: the hazard ratio is near 1, its upper limit below a wide margin and
+  // above a narrow one.
+  const std::string arms = R"(  arms:
+    - name: A
+      patients: 40
+      dosing: [{dose: 10 mg/m2 every 7 days x 6, into: CENT}]
+    - name: B
+      patients: 40
+      dosing: [{dose: 10 mg/m2 every 7 days x 6, into: CENT}]
+)";
+  const std::string design = "  analysis: {endpoint: pfs, control: B, noninferiority_margin: ";
+  const Trial wide =
+      load(scenario("KG: 0.01, OS_A: 9", design + "5}\n", arms, "SLD0: 30 %, KG: 100 %"));
+  const Trial narrow =
+      load(scenario("KG: 0.01, OS_A: 9", design + "1.01}\n", arms, "SLD0: 30 %, KG: 100 %"));
+  const TrialResult w = run_trial(wide);
+  const TrialResult n = run_trial(narrow);
+  const Comparison& c = *w.replicates[0].comparison;
+  EXPECT_LT(c.pfs_upper, 5.0);
+  EXPECT_GT(c.pfs_upper, 1.01);
+  EXPECT_TRUE(c.success);
+  EXPECT_FALSE(n.replicates[0].comparison->success);
+}
+
+TEST_F(TrialTest, ConfirmedResponsesNeedASecondVisit) {
+  // A tumour that shrinks for good: every visit is PR or better, so confirmation changes
+  // nothing but the confirming visit is recorded.
+  const std::string extra = "  recist: {confirm: true, confirmation_interval: 4 weeks}\n";
+  const TrialResult r = run_trial(load(scenario("KKILL: 0.01, OS_A: 9", extra)));
+  int responders = 0;
+  for (const auto& p : r.patients) {
+    if (p.endpoints.objective_response) {
+      ++responders;
+      EXPECT_GT(p.endpoints.best.confirmation_visit, p.endpoints.best.first_response_visit);
+    }
+  }
+  EXPECT_EQ(responders, 20);
+}
+
 TEST_F(TrialTest, WritesEveryFileAtomicallyWithoutNaN) {
   const Trial trial = load(scenario("KKILL: 0.002, OS_A: 6", "  analysis: {control: B}\n"));
   const TrialResult r = run_trial(trial);
