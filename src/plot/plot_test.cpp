@@ -492,6 +492,210 @@ TEST(SwimmerPlot, Empty) {
   }
 }
 
+// --- ROC ----------------------------------------------------------------------------------------
+
+std::vector<RocCurvePlot> roc_data() {
+  RocCurvePlot marker;
+  marker.label = "Tumour EPR score";
+  // Out of order on purpose.
+  marker.fpr = {0.5, 0.0, 0.1, 1.0, 0.2, 0.1};
+  marker.tpr = {0.9, 0.4, 0.4, 1.0, 0.8, 0.7};
+  marker.auc = 0.814;
+  marker.auc_lower = 0.723;
+  marker.auc_upper = 0.9;
+  marker.marked_fpr = 0.2;
+  marker.marked_tpr = 0.8;
+  marker.marked_label = "Youden threshold 2.5: sensitivity 0.80, specificity 0.80";
+  RocCurvePlot ferumoxytol;
+  ferumoxytol.label = "Ferumoxytol MRI";
+  ferumoxytol.fpr = {0.0, 0.3, 0.6, 1.0};
+  ferumoxytol.tpr = {0.0, 0.5, 0.8, 1.0};
+  ferumoxytol.auc = 0.66;
+  ferumoxytol.marked_fpr = 0.3;
+  ferumoxytol.marked_tpr = 0.5;
+  return {marker, ferumoxytol};
+}
+
+// The "d" attribute of each path with class `cls`, as (x, y) pixel pairs.
+std::vector<std::vector<std::pair<double, double>>> path_points(const std::string& svg,
+                                                                const std::string& cls) {
+  std::vector<std::vector<std::pair<double, double>>> out;
+  const std::string attr = "class=\"" + cls + "\"";
+  static const std::regex kPair("[ML](-?[0-9.]+) (-?[0-9.]+)");
+  for (size_t pos = svg.find(attr); pos != std::string::npos; pos = svg.find(attr, pos + 1)) {
+    const size_t start = svg.rfind("<path d=\"", pos) + 9;
+    const std::string d = svg.substr(start, svg.find('"', start) - start);
+    std::vector<std::pair<double, double>> points;
+    for (std::sregex_iterator it(d.begin(), d.end(), kPair), end; it != end; ++it) {
+      points.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]));
+    }
+    out.push_back(points);
+  }
+  return out;
+}
+
+TEST(RocPlot, CurvesDiagonalPointsAndLegend) {
+  const std::string svg = roc_svg(roc_data());
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "roc-plot"), 1);
+  EXPECT_EQ(count_class(svg, "roc-curve"), 2);
+  EXPECT_EQ(count_class(svg, "roc-diagonal"), 1);
+  EXPECT_EQ(count_class(svg, "roc-point"), 2);
+  EXPECT_EQ(count_class(svg, "legend"), 1);
+  EXPECT_EQ(titles_of(svg, "roc-curve"),
+            (std::vector<std::string>{"Tumour EPR score", "Ferumoxytol MRI"}));
+  EXPECT_EQ(titles_of(svg, "roc-point"),
+            (std::vector<std::string>{"Youden threshold 2.5: sensitivity 0.80, specificity 0.80",
+                                      "Sensitivity 0.50, specificity 0.70"}));
+  EXPECT_EQ(texts_of(svg, "axis-label"),
+            (std::vector<std::string>{"Sensitivity (true-positive rate)",
+                                      "1 - specificity (false-positive rate)"}));
+
+  RocOptions options;
+  options.show_diagonal = false;
+  const std::string bare = roc_svg(roc_data(), options);
+  expect_good_svg(bare);
+  EXPECT_EQ(count_class(bare, "roc-diagonal"), 0);
+  EXPECT_EQ(count_class(bare, "roc-curve"), 2);
+}
+
+TEST(RocPlot, SortedFromOriginToCornerOnASquare) {
+  const std::string svg = roc_svg(roc_data());
+  const auto paths = path_points(svg, "roc-curve");
+  ASSERT_EQ(paths.size(), 2u);
+  // (0,0), then (0,0.4) (0.1,0.4) (0.1,0.7) (0.2,0.8) (0.5,0.9), and (1,1) given once.
+  const auto& first = paths[0];
+  ASSERT_EQ(first.size(), 7u);
+  for (size_t i = 1; i < first.size(); ++i) {
+    EXPECT_GE(first[i].first, first[i - 1].first);
+    if (first[i].first == first[i - 1].first) {
+      EXPECT_LE(first[i].second, first[i - 1].second);  // pixel y grows downwards
+    }
+  }
+  EXPECT_EQ(first[1].first, first[0].first);  // the step up at fpr = 0
+  // The second curve lists (0,0) and (1,1) itself: they are not repeated.
+  EXPECT_EQ(paths[1].size(), 4u);
+  // Both ends of both curves are the corners of a square plot area.
+  const double side_x = first.back().first - first.front().first;
+  const double side_y = first.front().second - first.back().second;
+  EXPECT_GT(side_x, 100.0);
+  EXPECT_NEAR(side_x, side_y, 0.11);
+  EXPECT_EQ(paths[1].front(), first.front());
+  EXPECT_EQ(paths[1].back(), first.back());
+}
+
+TEST(RocPlot, AucInTheLegend) {
+  auto curves = roc_data();
+  RocCurvePlot unlabelled;
+  unlabelled.fpr = {0.5};
+  unlabelled.tpr = {0.5};
+  unlabelled.auc = 0.5;
+  unlabelled.auc_lower = 0.4;
+  unlabelled.auc_upper = 0.6;
+  curves.push_back(unlabelled);
+  RocCurvePlot no_auc = unlabelled;
+  no_auc.label = "Interval without AUC";
+  no_auc.auc = kNaN;
+  curves.push_back(no_auc);
+  RocCurvePlot long_label = unlabelled;
+  long_label.label = "A rather long name for a composite biomarker score";
+  long_label.auc_upper = kInf;
+  curves.push_back(long_label);
+  const std::string svg = roc_svg(curves);
+  expect_good_svg(svg);
+  EXPECT_EQ(texts_of(svg, "legend-label"),
+            (std::vector<std::string>{"Tumour EPR score (AUC 0.81, 95 % CI 0.72-0.90)",
+                                      "Ferumoxytol MRI (AUC 0.66)", "AUC 0.50, 95 % CI 0.40-0.60",
+                                      "Interval without AUC",
+                                      "A rather long name for a ... (AUC 0.50)"}));
+
+  // One curve without label or AUC: no legend.
+  RocCurvePlot plain;
+  plain.fpr = {0.2};
+  plain.tpr = {0.7};
+  const std::string single = roc_svg({plain});
+  expect_good_svg(single);
+  EXPECT_EQ(count_class(single, "legend"), 0);
+  EXPECT_EQ(count_class(single, "roc-curve"), 1);
+}
+
+TEST(RocPlot, SkipsNaNPointsAndEscapesLabels) {
+  auto curves = roc_data();
+  curves[0].label = "Score <A> & \"B\"";
+  curves[0].marked_label = "cut-off > 2 & 'high'";
+  curves[0].fpr.insert(curves[0].fpr.begin() + 2, {kNaN, 0.3, kInf, 0.4});
+  curves[0].tpr.insert(curves[0].tpr.begin() + 2, {0.5, kNaN, 0.6, -kInf});
+  curves[0].fpr.push_back(0.7);  // no tpr to pair with
+  curves[1].marked_tpr = kNaN;
+  RocCurvePlot all_nan;
+  all_nan.label = "all NaN";
+  all_nan.fpr = {kNaN, kInf};
+  all_nan.tpr = {0.5, 0.5};
+  all_nan.auc = kNaN;
+  curves.push_back(all_nan);
+  RocOptions options;
+  options.title = "ROC <training> & test";
+  const std::string svg = roc_svg(curves, options);
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "roc-curve"), 2);  // "all NaN" has no point
+  EXPECT_EQ(count_class(svg, "roc-point"), 1);
+  EXPECT_EQ(path_points(svg, "roc-curve")[0].size(), 7u);  // as without the bad points
+  EXPECT_NE(svg.find("Score &lt;A&gt; &amp; &quot;B&quot;"), std::string::npos);
+  EXPECT_NE(svg.find("cut-off &gt; 2 &amp; &apos;high&apos;"), std::string::npos);
+  EXPECT_NE(svg.find("ROC &lt;training&gt; &amp; test"), std::string::npos);
+  EXPECT_EQ(svg.find("<A>"), std::string::npos);
+  EXPECT_EQ(svg.find("all NaN"), std::string::npos);
+
+  // Values outside 0 .. 1 are drawn at the edge.
+  RocCurvePlot wild;
+  wild.fpr = {-0.5, 2.0};
+  wild.tpr = {0.5, 3.0};
+  wild.marked_fpr = 1e300;
+  wild.marked_tpr = -1e300;
+  const std::string clamped = roc_svg({wild});
+  expect_good_svg(clamped);
+  EXPECT_EQ(count_class(clamped, "roc-point"), 1);
+}
+
+TEST(RocPlot, EmptyAndBadOptions) {
+  RocCurvePlot nothing;
+  nothing.label = "nothing";
+  nothing.fpr = {kNaN};
+  nothing.tpr = {kNaN};
+  nothing.marked_fpr = 0.5;  // no tpr: no point
+  for (const std::string& svg : {roc_svg({}), roc_svg({nothing}), roc_svg({RocCurvePlot{}})}) {
+    expect_good_svg(svg);
+    EXPECT_EQ(count_class(svg, "no-data"), 1);
+    EXPECT_EQ(count_class(svg, "roc-curve"), 0);
+  }
+  // A lone operating point is something to draw.
+  RocCurvePlot point_only;
+  point_only.marked_fpr = 0.1;
+  point_only.marked_tpr = 0.6;
+  const std::string svg = roc_svg({point_only});
+  EXPECT_EQ(count_class(svg, "no-data"), 0);
+  EXPECT_EQ(count_class(svg, "roc-point"), 1);
+  EXPECT_EQ(count_class(svg, "roc-curve"), 0);
+
+  EXPECT_EQ(RocOptions{}.validate(), "");
+  RocOptions bad;
+  bad.height_px = 100;
+  EXPECT_NE(bad.validate(), "");
+  EXPECT_THROW(roc_svg(roc_data(), bad), std::invalid_argument);
+  // Small and wide pictures still draw a square.
+  for (auto [w, h] : {std::pair{200, 150}, std::pair{2000, 300}, std::pair{300, 1200}}) {
+    RocOptions size;
+    size.width_px = w;
+    size.height_px = h;
+    size.title = "Size";
+    const std::string small = roc_svg(roc_data(), size);
+    expect_good_svg(small);
+    const auto first = path_points(small, "roc-curve")[0];
+    EXPECT_NEAR(first.back().first - first.front().first,
+                first.front().second - first.back().second, 0.11);
+  }
+}
+
 // --- example pictures ---------------------------------------------------------------------------
 
 // Larger made-up trials for looking at the layout.
@@ -553,6 +757,8 @@ TEST(Examples, WriteOneOfEach) {
   sw.title = "Time on study";
   WaterfallOptions wf_by_arm = wf;
   wf_by_arm.group_by_arm = true;
+  RocOptions roc;
+  roc.title = "Tumour EPR score vs ferumoxytol MRI";
   SwimmerOptions sw_capped = sw;
   sw_capped.max_patients = 30;
   const std::vector<std::pair<std::string, std::string>> pictures = {
@@ -562,7 +768,8 @@ TEST(Examples, WriteOneOfEach) {
       {"swimmer.svg", swimmer_svg(swimmer_data(), sw)},
       {"kaplan_meier_four_arms.svg", kaplan_meier_svg(four_arms(), km)},
       {"waterfall_by_arm.svg", waterfall_svg(many_bars(), wf_by_arm)},
-      {"swimmer_capped.svg", swimmer_svg(many_lanes(), sw_capped)}};
+      {"swimmer_capped.svg", swimmer_svg(many_lanes(), sw_capped)},
+      {"roc.svg", roc_svg(roc_data(), roc)}};
   for (const auto& [name, svg] : pictures) {
     expect_good_svg(svg);
     std::ofstream(dir / name) << svg;

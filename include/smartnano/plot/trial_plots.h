@@ -1,8 +1,9 @@
-// The four pictures every virtual trial run writes, as standalone SVG 1.1 documents (UTF-8
-// strings): a Kaplan-Meier plot with confidence bands, censoring marks and a numbers-at-risk
-// table; a waterfall plot of best tumour change; a spider plot of tumour change over time; a
-// swimmer plot of time on study with response, progression and death markers. docs/plots.md says
-// what each shows and how to read it.
+// The pictures of a virtual trial run, as standalone SVG 1.1 documents (UTF-8 strings): a
+// Kaplan-Meier plot with confidence bands, censoring marks and a numbers-at-risk table; a
+// waterfall plot of best tumour change; a spider plot of tumour change over time; a swimmer plot
+// of time on study with response, progression and death markers; and ROC curves of a biomarker
+// or classifier with their AUC and a chosen operating point. docs/plots.md says what each shows
+// and how to read it.
 //
 // Inputs are plain structs a caller fills from survival results and per-patient summaries. Data
 // never make a function throw: NaN or infinite values are left out (a point, a bar, a patient,
@@ -168,5 +169,39 @@ struct SwimmerOptions : PlotOptions {
 // per shown patient, with a <title>), "event-response" (triangle), "event-progression"
 // (square), "event-death" (cross), "event-ongoing" (arrow), "note", "legend", "lane-label".
 std::string swimmer_svg(const std::vector<SwimmerLane>& lanes, const SwimmerOptions& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// ROC curve
+
+// One ROC curve (one biomarker, classifier or arm). `fpr` / `tpr` are its points: false-positive
+// rate (1 - specificity) and true-positive rate (sensitivity), paired by index, in any order
+// along the curve; points with a NaN or infinite value are left out, the others are clamped to
+// 0 .. 1. `auc` and its confidence interval go in the legend label as
+// "label (AUC 0.81, 95 % CI 0.72-0.90)" (NaN = not shown; the interval only with both bounds and
+// the AUC). `marked_fpr` / `marked_tpr` (NaN = none) is a chosen operating point, e.g. the Youden
+// threshold, drawn as a filled circle whose <title> is `marked_label` (when empty:
+// "Sensitivity 0.85, specificity 0.80").
+struct RocCurvePlot {
+  std::string label{};
+  std::vector<double> fpr{}, tpr{};
+  double auc = kNoValue, auc_lower = kNoValue, auc_upper = kNoValue;
+  double marked_fpr = kNoValue, marked_tpr = kNoValue;
+  std::string marked_label{};
+};
+
+struct RocOptions : PlotOptions {
+  bool show_diagonal = true;  // the dashed chance line from (0, 0) to (1, 1)
+  std::string validate() const;
+};
+
+// A square plot area (both axes 0 to 1, as large as width_px and height_px allow, centred), the
+// legend in its lower right corner, one row per curve (labels cut at 28 characters, the AUC text
+// never). Default x label "1 - specificity (false-positive rate)", y label
+// "Sensitivity (true-positive rate)". Each curve is drawn through its points sorted by
+// false-positive rate, then true-positive rate, from (0, 0) to (1, 1), so tied rates give the
+// steps of an empirical ROC curve. Classes: "roc-curve" (one path per curve with at least one
+// valid point, with a <title> naming it), "roc-diagonal", "roc-point" (one circle per finite
+// operating point), "legend" (when there are several curves or any label or AUC to show).
+std::string roc_svg(const std::vector<RocCurvePlot>& curves, const RocOptions& options = {});
 
 }  // namespace smartnano::plot
