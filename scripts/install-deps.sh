@@ -13,6 +13,7 @@ packages=(
   libcli11-dev             # command line
   libfmt-dev               # formatting
   nlohmann-json3-dev       # JSON summaries
+  libnifti2-dev            # NIfTI images and lesion masks (smartnano lesion)
   libopenmpi-dev openmpi-bin   # MPI: one run across processes and machines (mpirun)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format             # the format check in the test suite

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_nca_command(app, action);
   add_survival_command(app, action);
   add_trial_command(app, action);
+  add_lesion_command(app, action);
   add_params_command(app, action);
   try {
     app.parse(argc, argv);
