@@ -41,8 +41,8 @@ def run_trial(smartnano, overrides, patients, workdir):
     with open(EXAMPLE) as f:
         text = f.read()
     extra = ", ".join(f"{k}: {v!r}" for k, v in overrides.items())
-    text = text.replace("parameters: {BW: weight}",
-                        "parameters: {BW: weight" + (", " + extra if extra else "") + "}")
+    if extra:
+        text = text.replace("\nparameters: {", "\nparameters: {" + extra + ", ", 1)
     text = re.sub(r"patients_per_arm: \d+", f"patients_per_arm: {patients}", text)
     scenario = os.path.join(workdir, "trial.yaml")
     with open(scenario, "w") as f:

@@ -427,6 +427,17 @@ simulation::SubjectInput Scenario::subject(std::size_t index, SubjectDescription
   return subjects.at(index);
 }
 
+simulation::SubjectInput Scenario::draw_patient(std::size_t index,
+                                                SubjectDescription& described) const {
+  if (!generator || (population->patients && index >= generator->size())) {
+    throw std::out_of_range(
+        fmt::format("patient index {} of {}", index,
+                    generator ? "a patients file of " + std::to_string(generator->size())
+                              : std::string("a scenario without a population")));
+  }
+  return generator->subject(index, described);
+}
+
 SubjectDescription Scenario::describe_subject(std::size_t index) const {
   if (generator) return generator->describe(index);
   const simulation::SubjectInput& in = subjects.at(index);

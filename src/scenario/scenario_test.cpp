@@ -69,44 +69,26 @@ bool contains(const std::string& text, const std::string& part) {
 // The default scenario
 
 TEST(Scenario, DefaultScenarioLoadsAsDocumented) {
+  // The default is the stratification trial of docs/biomarkers.md: its scenario part is a
+  // population of the trial model; the arms (trial/) give the dosing.
   const Scenario s = load_default_scenario();
   EXPECT_EQ(s.name, "default");
   ASSERT_TRUE(s.model);
-  EXPECT_EQ(s.model->name(), "liposomal_doxorubicin_human");
+  EXPECT_EQ(s.model->name(), "doxorubicin_trial_human");
+  EXPECT_TRUE(s.model->extends("liposomal_doxorubicin_human"));
   EXPECT_TRUE(s.data_file.empty());
+  ASSERT_TRUE(s.population.has_value());
+  EXPECT_EQ(s.population->seed, 20261127u);
   EXPECT_DOUBLE_EQ(s.body.weight_kg, 70);
-  EXPECT_DOUBLE_EQ(s.body.bsa_m2, mosteller_bsa_m2(70, 175));
-  EXPECT_EQ(s.options.integrator.relative_tolerance, 1e-8);
-  EXPECT_EQ(s.options.integrator.absolute_tolerance, 1e-10);
-  ASSERT_EQ(s.parameters.size(), s.model->parameters().size());
-  for (std::size_t i = 0; i < s.parameters.size(); ++i) {
-    EXPECT_EQ(s.parameters[i], s.model->parameters()[i].value) << s.model->parameters()[i].name;
-  }
-  // PLD 50 mg/m2 as a 1 h infusion every 28 days x 3: one dose record (ADDL 2, II 672 h) into
-  // LP (the encapsulated plasma state), then observations every 6 h over 84 days, dose first.
-  ASSERT_EQ(s.subjects.size(), 1u);
-  const auto& records = s.subjects[0].records;
-  ASSERT_EQ(records.size(), 338u);
-  const events::Record& dose = records[0];
-  const double amount = 50 * mosteller_bsa_m2(70, 175);
-  EXPECT_EQ(dose.kind, events::RecordKind::kDose);
-  EXPECT_EQ(dose.time, 0);
-  EXPECT_NEAR(dose.amount, amount, 1e-12 * amount);
-  EXPECT_EQ(dose.compartment, s.model->state_index("LP") + 1);
-  EXPECT_EQ(dose.interval, 672);
-  EXPECT_EQ(dose.additional, 2);
-  EXPECT_EQ(dose.rate_mode, events::RateMode::kFixedRate);
-  EXPECT_NEAR(dose.rate, amount, 1e-12 * amount);  // per hour: a 1 h infusion
-  for (std::size_t r = 1; r < records.size(); ++r) {
-    EXPECT_EQ(records[r].kind, events::RecordKind::kObservation);
-    EXPECT_DOUBLE_EQ(records[r].time, 6.0 * static_cast<double>(r - 1));
-  }
-  EXPECT_EQ(s.subjects[0].covariates.size(), records.size() * s.model->covariates().size());
-  // It simulates.
-  simulation::SubjectSimulator simulator(s.model, s.options);
-  const auto result = simulator.simulate(s.subjects[0]);
-  EXPECT_EQ(result.status, simulation::SubjectStatus::kSuccess) << result.message;
-  EXPECT_EQ(result.times.size(), records.size());
+  EXPECT_DOUBLE_EQ(s.body.bsa_m2, mosteller_bsa_m2(70, 165));
+  // Breast tumours: the median volume of Harrington et al. 2001 and the breast permeability
+  // preset (docs/biomarkers.md).
+  EXPECT_NEAR(s.parameters[static_cast<std::size_t>(s.model->parameter_index("V_TUM"))], 215.4,
+              1e-12);
+  bool permeability = false;
+  for (const auto& t : s.population->tumour)
+    permeability = permeability || t.name == "permeability";
+  EXPECT_TRUE(permeability);
 }
 
 TEST(Scenario, MostellerBodySurfaceArea) {

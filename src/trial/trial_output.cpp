@@ -134,11 +134,31 @@ plot::KaplanMeierCurve km_curve(const std::string& label,
 
 }  // namespace
 
-void write_trial_outputs(const Trial& trial, const TrialResult& result,
-                         const std::string& directory) {
+namespace {
+
+ordered_json performance_json(const BiomarkerPerformance& b) {
+  return {{"biomarker", b.name},
+          {"patients", b.patients},
+          {"responders", b.responders},
+          {"auc", number(b.auc)},
+          {"auc_lower", number(b.auc_lower)},
+          {"auc_upper", number(b.auc_upper)},
+          {"youden_threshold", number(b.youden_threshold)},
+          {"sensitivity", number(b.sensitivity)},
+          {"specificity", number(b.specificity)},
+          {"ppv", number(b.ppv)},
+          {"npv", number(b.npv)},
+          {"spearman_tumour_exposure", number(b.spearman_exposure)},
+          {"spearman_tumour_exposure_p", number(b.spearman_exposure_p)},
+          {"spearman_best_change", number(b.spearman_best_change)},
+          {"spearman_best_change_p", number(b.spearman_best_change_p)},
+          {"note", b.note}};
+}
+
+// The files of one trial run (tables, JSON, pictures), named relative to the output folder.
+ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
+                             const std::string& prefix, std::map<std::string, std::string>& files) {
   const TrialSpec& spec = trial.spec;
-  std::filesystem::create_directories(directory);
-  std::map<std::string, std::string> files;
 
   // trial_patients.csv: one row per patient of every replicate.
   {
@@ -147,7 +167,9 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
            "best_change_pct,objective_response,disease_control,pfs_days,pfs_event,"
            "dor_days,dor_event,os_days,os_event,death_days,censor_days,doses,delays,reductions,"
            "cumulative_mg_per_m2,stop_reason,stop_days,nadir_neutrophils,neutropenia_grade,"
-           "cardiac_exposure,failure\n";
+           "cardiac_exposure,tumour_exposure";
+    for (const auto& b : spec.biomarkers) out << ',' << quoted(b.name);
+    out << ",failure\n";
     for (const auto& p : result.patients) {
       const auto& e = p.endpoints;
       out << p.replicate + 1 << ',' << quoted(spec.arms[static_cast<std::size_t>(p.arm)].name)
@@ -165,9 +187,13 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
           << p.delays << ',' << p.reductions << ',' << cell(p.cumulative_mg_per_m2) << ','
           << quoted(to_string(p.stop)) << ',' << cell(p.stop_days) << ','
           << cell(p.nadir_neutrophils) << ',' << p.worst_neutropenia_grade << ','
-          << cell(p.cardiac_exposure) << ',' << quoted(p.failure) << '\n';
+          << cell(p.cardiac_exposure) << ',' << cell(p.tumour_exposure);
+      for (std::size_t b = 0; b < spec.biomarkers.size(); ++b) {
+        out << ',' << (b < p.biomarkers.size() ? cell(p.biomarkers[b]) : "");
+      }
+      out << ',' << quoted(p.failure) << '\n';
     }
-    files["trial_patients.csv"] = out.str();
+    files[prefix + "trial_patients.csv"] = out.str();
   }
   // trial_visits.csv and trial_doses.csv: the first replicate's imaging and dosing.
   std::vector<const PatientOutcome*> first;
@@ -186,7 +212,7 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
             << ',' << to_string(v.response) << '\n';
       }
     }
-    files["trial_visits.csv"] = out.str();
+    files[prefix + "trial_visits.csv"] = out.str();
   }
   {
     std::ostringstream out;
@@ -198,7 +224,7 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
             << ',' << cell(d.per_m2) << '\n';
       }
     }
-    files["trial_doses.csv"] = out.str();
+    files[prefix + "trial_doses.csv"] = out.str();
   }
   // trial_arms.csv: one row per replicate and arm.
   {
@@ -224,9 +250,10 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
             << cell(a.mean_cardiac_exposure) << '\n';
       }
     }
-    files["trial_arms.csv"] = out.str();
+    files[prefix + "trial_arms.csv"] = out.str();
   }
   // trial_summary.json
+  ordered_json summary;
   {
     ordered_json j;
     j["scenario"] = trial.scenario.name;
@@ -288,9 +315,23 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
           {"points", points},
           {"smallest_reaching_target", smallest < 0 ? ordered_json() : ordered_json(smallest)}};
     }
+    if (!result.biomarker_performance.empty()) {
+      ordered_json biomarkers = ordered_json::array();
+      for (const auto& b : result.biomarker_performance) biomarkers.push_back(performance_json(b));
+      j["biomarkers"] = biomarkers;
+    }
+    if (spec.selection_rule) {
+      j["selection"] = {
+          {"biomarker",
+           spec.biomarkers[static_cast<std::size_t>(spec.selection_rule->biomarker)].name},
+          {"rule", spec.selection_rule->below ? "at or below" : "at or above"},
+          {"threshold", number(result.selection_threshold)},
+          {"chosen_by", spec.selection_rule->youden ? "youden" : "given"}};
+    }
     j["failures"] = result.failures;
     j["wall_seconds"] = result.wall_seconds;
-    files["trial_summary.json"] = j.dump(2) + "\n";
+    summary = j;
+    files[prefix + "trial_summary.json"] = j.dump(2) + "\n";
   }
   // Pictures of the first replicate.
   {
@@ -346,22 +387,94 @@ void write_trial_outputs(const Trial& trial, const TrialResult& result,
     plot::KaplanMeierOptions km;
     km.title = fmt::format("{}: progression-free survival", trial.scenario.name);
     km.y_label = "Progression-free survival";
-    files["km_pfs.svg"] = plot::kaplan_meier_svg(pfs, km);
+    files[prefix + "km_pfs.svg"] = plot::kaplan_meier_svg(pfs, km);
     if (spec.endpoints.overall_survival) {
       km.title = fmt::format("{}: overall survival", trial.scenario.name);
       km.y_label = "Overall survival";
-      files["km_os.svg"] = plot::kaplan_meier_svg(os, km);
+      files[prefix + "km_os.svg"] = plot::kaplan_meier_svg(os, km);
     }
     plot::WaterfallOptions waterfall;
     waterfall.title = "Best change in tumour size (RECIST 1.1)";
     waterfall.group_by_arm = spec.arms.size() > 1;
-    files["waterfall.svg"] = plot::waterfall_svg(bars, waterfall);
+    files[prefix + "waterfall.svg"] = plot::waterfall_svg(bars, waterfall);
     plot::SpiderOptions spider;
     spider.title = "Tumour size over time";
-    files["spider.svg"] = plot::spider_svg(spiders, spider);
+    files[prefix + "spider.svg"] = plot::spider_svg(spiders, spider);
     plot::SwimmerOptions swimmer;
     swimmer.title = "Time on study";
-    files["swimmer.svg"] = plot::swimmer_svg(lanes, swimmer);
+    files[prefix + "swimmer.svg"] = plot::swimmer_svg(lanes, swimmer);
+  }
+  if (!result.biomarker_performance.empty()) {
+    std::vector<plot::RocCurvePlot> curves;
+    for (const auto& b : result.biomarker_performance) {
+      plot::RocCurvePlot c;
+      c.label = b.name;
+      c.fpr = b.roc_fpr;
+      c.tpr = b.roc_tpr;
+      c.auc = b.auc;
+      c.auc_lower = b.auc_lower;
+      c.auc_upper = b.auc_upper;
+      if (std::isfinite(b.youden_threshold)) {
+        c.marked_fpr = 1.0 - b.specificity;
+        c.marked_tpr = b.sensitivity;
+        c.marked_label =
+            fmt::format("Youden threshold {:.4g}: sensitivity {:.2f}, specificity {:.2f}",
+                        b.youden_threshold, b.sensitivity, b.specificity);
+      }
+      curves.push_back(std::move(c));
+    }
+    plot::RocOptions roc;
+    roc.title = fmt::format("Biomarkers for objective response ({})", spec.arms[0].name);
+    files[prefix + "roc.svg"] = plot::roc_svg(curves, roc);
+  }
+  return summary;
+}
+
+// One row per arm of the first replicate, all-comers and selected side by side.
+std::string enrichment_table(const Trial& trial, const TrialResult& all,
+                             const TrialResult& selected) {
+  std::ostringstream out;
+  out << "population,arm,patients,screened,screened_per_enrolled,orr,orr_lower,orr_upper,"
+         "pfs_median_months,os_median_months,neutropenia_grade3,power,power_lower,power_upper\n";
+  auto rows = [&](const char* population, const TrialResult& r) {
+    if (r.replicates.empty()) return;
+    const ReplicateSummary& first = r.replicates.front();
+    int enrolled = 0;
+    for (const auto& a : first.arms) enrolled += a.patients;
+    for (const auto& a : first.arms) {
+      out << population << ',' << quoted(a.arm) << ',' << a.patients << ',' << first.screened << ','
+          << cell(enrolled > 0 ? static_cast<double>(first.screened) / enrolled : 0.0) << ','
+          << cell(a.response.objective_response_rate.estimate) << ','
+          << cell(a.response.objective_response_rate.lower) << ','
+          << cell(a.response.objective_response_rate.upper) << ',' << cell(a.pfs.median) << ','
+          << cell(trial.spec.endpoints.overall_survival ? a.os.median : std::nan("")) << ','
+          << cell(a.neutropenia_grade3.estimate) << ',' << (r.power ? cell(r.power->estimate) : "")
+          << ',' << (r.power ? cell(r.power->lower) : "") << ','
+          << (r.power ? cell(r.power->upper) : "") << '\n';
+    }
+  };
+  rows("all-comers", all);
+  rows("selected", selected);
+  return out.str();
+}
+
+}  // namespace
+
+void write_trial_outputs(const Trial& trial, const TrialResult& result,
+                         const std::string& directory) {
+  std::filesystem::create_directories(directory);
+  std::map<std::string, std::string> files;
+  if (!result.selected) {
+    add_trial_files(trial, result, "", files);
+  } else {
+    // Enrichment: each trial in its own folder, the comparison at the top.
+    ordered_json j;
+    j["scenario"] = trial.scenario.name;
+    j["all_comers"] = add_trial_files(trial, result, "all-comers/", files);
+    j["selected"] = add_trial_files(trial, *result.selected, "selected/", files);
+    files["enrichment.csv"] = enrichment_table(trial, result, *result.selected);
+    files["trial_summary.json"] = j.dump(2) + "\n";
+    if (files.count("all-comers/roc.svg")) files["roc.svg"] = files["all-comers/roc.svg"];
   }
 
   // Everything is written to temporary files first and renamed only when all are complete.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "smartnano/population/population.h"
 #include "smartnano/simulation/simulate_all.h"
 #include "smartnano/simulation/subject_simulator.h"
+#include "smartnano/stratification/roc.h"
 #include "smartnano/trial/trial.h"
 
 namespace smartnano::trial {
@@ -31,6 +33,7 @@ struct Enrolled {
   std::size_t index = 0;  // in the population
   scenario::SubjectDescription description;
   double entry_days = 0.0;
+  std::vector<double> biomarkers;
 };
 
 // One planned administration of an arm.
@@ -67,6 +70,7 @@ class PatientRun {
     out.population_index = who.index;
     out.id = who.description.id;
     out.entry_days = who.entry_days;
+    out.biomarkers = who.biomarkers;
     const ArmSpec& arm = spec_.arms[static_cast<std::size_t>(who.arm)];
     parameters_ = who.description.parameters;
     for (const auto& [p, value] : arm.parameters) parameters_[static_cast<std::size_t>(p)] = value;
@@ -151,6 +155,12 @@ class PatientRun {
       }
       out.nadir_neutrophils = nadir;
       out.worst_neutropenia_grade = neutropenia_grade(nadir);
+    }
+    if (spec_.exposure_output >= 0) {
+      const auto it = std::upper_bound(grid.begin(), grid.end(), on_study + kEps);
+      const std::size_t row =
+          it == grid.begin() ? 0 : static_cast<std::size_t>(it - grid.begin()) - 1;
+      out.tumour_exposure = result.outputs[row * n_out + spec_.exposure_output];
     }
     if (spec_.endpoints.cardiac >= 0) {
       const auto it = std::upper_bound(grid.begin(), grid.end(), on_study + kEps);
@@ -426,74 +436,142 @@ class PatientRun {
   std::vector<double> durations_;  // infusion duration of each dosing line (days)
 };
 
-// Screening and randomisation of every replicate (cheap: patients are sampled, not simulated).
-// Replicate r screens the population from where replicate r-1 stopped, so no patient enters
-// twice; arms are filled by a random permutation of their labels (fixed arm sizes).
-std::vector<Enrolled> enrol(const Trial& trial, std::vector<ReplicateSummary>& replicates) {
+// Screening and randomisation (cheap next to treatment: patients are sampled, and only their
+// diagnostics simulated). Replicate r screens a sampled population from patient r * 2^32 on,
+// so replicates are independent and screened in parallel; a patients file is one pool screened
+// in order, each patient entering at most once. Arms are filled by a random permutation of
+// their labels (fixed arm sizes).
+constexpr std::size_t kReplicateStride = std::size_t{1} << 32;
+
+struct Screening {
+  std::vector<Enrolled> enrolled;
+  int screened = 0;
+  std::size_t next = 0;  // the first pool index not screened
+};
+
+Screening screen_replicate(const Trial& trial, int r, std::size_t first, std::size_t pool,
+                           double threshold, BiomarkerPanel* panel) {
   const TrialSpec& spec = trial.spec;
   const scenario::Scenario& s = trial.scenario;
-  std::vector<Enrolled> enrolled;
-  std::size_t next = 0;
-  const std::size_t pool = s.population->patients ? static_cast<std::size_t>(s.population->size)
-                                                  : std::numeric_limits<std::size_t>::max();
-  for (int r = 0; r < spec.replicates; ++r) {
-    std::vector<int> labels;
-    for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-      labels.insert(labels.end(), static_cast<std::size_t>(spec.arms[a].patients),
-                    static_cast<int>(a));
-    }
-    RandomStream stream(spec.seed, static_cast<std::uint64_t>(r),
-                        named_covariate_purpose("trial:randomisation"));
-    for (std::size_t i = labels.size(); i > 1; --i) {
-      // Fisher-Yates with an unbiased index from the stream's uniform.
-      const std::size_t j = std::min(i - 1, static_cast<std::size_t>(stream.uniform() * i));
-      std::swap(labels[i - 1], labels[j]);
-    }
-    int screened = 0;
-    for (std::size_t k = 0; k < labels.size(); ++k) {
-      std::size_t tries = 0;
-      while (true) {
-        if (next >= pool) {
-          throw std::runtime_error(
-              fmt::format("{}: the patients file is exhausted after {} patients (replicate {})",
-                          trial.file, next, r + 1));
+  Screening out;
+  std::vector<int> labels;
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    labels.insert(labels.end(), static_cast<std::size_t>(spec.arms[a].patients),
+                  static_cast<int>(a));
+  }
+  RandomStream stream(spec.seed, static_cast<std::uint64_t>(r),
+                      named_covariate_purpose("trial:randomisation"));
+  for (std::size_t i = labels.size(); i > 1; --i) {
+    // Fisher-Yates with an index from the stream's uniform.
+    const std::size_t j = std::min(i - 1, static_cast<std::size_t>(stream.uniform() * i));
+    std::swap(labels[i - 1], labels[j]);
+  }
+  std::size_t next = first;
+  const bool select = spec.selection_rule && !std::isnan(threshold);
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    std::size_t tries = 0;
+    while (true) {
+      if (next >= pool) {
+        throw std::runtime_error(
+            fmt::format("{}: the patients file is exhausted after {} patients (replicate {})",
+                        trial.file, next, r + 1));
+      }
+      const std::size_t index = next++;
+      ++out.screened;
+      scenario::SubjectDescription d = s.describe_subject(index);
+      bool eligible = true;
+      for (const auto& c : spec.eligibility) {
+        const double v = c.is_parameter ? d.parameters[static_cast<std::size_t>(c.index)]
+                                        : d.reported[static_cast<std::size_t>(c.index)];
+        eligible = eligible && v >= c.min && v <= c.max;
+      }
+      std::vector<double> biomarkers;
+      if (eligible && panel) biomarkers = panel->measure(index, d);
+      if (eligible && select) {
+        const double v = biomarkers[static_cast<std::size_t>(spec.selection_rule->biomarker)];
+        eligible = spec.selection_rule->below ? v <= threshold : v >= threshold;
+      }
+      if (eligible && spec.selection) eligible = spec.selection(Candidate{index, &d});
+      if (eligible) {
+        Enrolled e;
+        e.replicate = r;
+        e.arm = labels[k];
+        e.patient = static_cast<int>(k) + 1;
+        e.index = index;
+        e.description = std::move(d);
+        e.biomarkers = std::move(biomarkers);
+        if (spec.accrual_days > 0) {
+          RandomStream entry(spec.seed, index, named_covariate_purpose("trial:entry"));
+          e.entry_days = entry.uniform() * spec.accrual_days;
         }
-        const std::size_t index = next++;
-        ++screened;
-        scenario::SubjectDescription d = s.describe_subject(index);
-        bool eligible = true;
-        for (const auto& c : spec.eligibility) {
-          const double v = c.is_parameter ? d.parameters[static_cast<std::size_t>(c.index)]
-                                          : d.reported[static_cast<std::size_t>(c.index)];
-          eligible = eligible && v >= c.min && v <= c.max;
-        }
-        if (eligible && spec.selection) eligible = spec.selection(Candidate{index, &d});
-        if (eligible) {
-          Enrolled e;
-          e.replicate = r;
-          e.arm = labels[k];
-          e.patient = static_cast<int>(k) + 1;
-          e.index = index;
-          e.description = std::move(d);
-          if (spec.accrual_days > 0) {
-            RandomStream entry(spec.seed, index, named_covariate_purpose("trial:entry"));
-            e.entry_days = entry.uniform() * spec.accrual_days;
-          }
-          enrolled.push_back(std::move(e));
-          break;
-        }
-        if (++tries >= spec.max_screened_per_enrolled) {
-          throw std::runtime_error(fmt::format(
-              "{}: {} patients screened in a row without one eligible (replicate {}); the "
-              "eligibility criteria or selection exclude nearly everyone",
-              trial.file, tries, r + 1));
-        }
+        out.enrolled.push_back(std::move(e));
+        break;
+      }
+      if (++tries >= spec.max_screened_per_enrolled) {
+        throw std::runtime_error(fmt::format(
+            "{}: {} patients screened in a row without one eligible (replicate {}); the "
+            "eligibility criteria or selection exclude nearly everyone",
+            trial.file, tries, r + 1));
       }
     }
+  }
+  out.next = next;
+  return out;
+}
+
+std::vector<Enrolled> enrol(const Trial& trial, std::vector<ReplicateSummary>& replicates,
+                            double threshold, int threads) {
+  const TrialSpec& spec = trial.spec;
+  const scenario::Scenario& s = trial.scenario;
+  const auto n = static_cast<std::size_t>(spec.replicates);
+  std::vector<Screening> screenings(n);
+  if (s.population->patients) {
+    std::optional<BiomarkerPanel> panel;
+    if (!spec.biomarkers.empty()) panel.emplace(spec.biomarkers, spec.seed);
+    std::size_t next = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      screenings[r] = screen_replicate(trial, static_cast<int>(r), next,
+                                       static_cast<std::size_t>(s.population->size), threshold,
+                                       panel ? &*panel : nullptr);
+      next = screenings[r].next;
+    }
+  } else {
+    std::atomic<std::size_t> next{0};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+    std::size_t error_replicate = n;
+    auto work = [&] {
+      std::optional<BiomarkerPanel> panel;
+      if (!spec.biomarkers.empty()) panel.emplace(spec.biomarkers, spec.seed);
+      while (true) {
+        const std::size_t r = next.fetch_add(1);
+        if (r >= n) return;
+        try {
+          screenings[r] = screen_replicate(trial, static_cast<int>(r), r * kReplicateStride,
+                                           std::numeric_limits<std::size_t>::max(), threshold,
+                                           panel ? &*panel : nullptr);
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (r < error_replicate) {
+            error_replicate = r;
+            error = std::current_exception();
+          }
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < simulation::effective_threads(threads, n); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+  }
+  std::vector<Enrolled> enrolled;
+  for (std::size_t r = 0; r < n; ++r) {
     ReplicateSummary summary;
-    summary.replicate = r;
-    summary.screened = screened;
+    summary.replicate = static_cast<int>(r);
+    summary.screened = screenings[r].screened;
     replicates.push_back(std::move(summary));
+    for (auto& e : screenings[r].enrolled) enrolled.push_back(std::move(e));
   }
   return enrolled;
 }
@@ -700,10 +778,11 @@ ReplicateSummary summarize_replicate(const Trial& trial,
 
 namespace {
 
-TrialResult run_once(const Trial& trial, const TrialRunOptions& options) {
+// One trial (all its replicates); `threshold` selects by the biomarker rule (NaN: all-comers).
+TrialResult run_once(const Trial& trial, const TrialRunOptions& options, double threshold) {
   const auto start = std::chrono::steady_clock::now();
   TrialResult result;
-  std::vector<Enrolled> enrolled = enrol(trial, result.replicates);
+  std::vector<Enrolled> enrolled = enrol(trial, result.replicates, threshold, options.threads);
   result.patients.resize(enrolled.size());
   const int threads = simulation::effective_threads(options.threads, enrolled.size());
   std::atomic<std::size_t> next{0};
@@ -759,15 +838,15 @@ TrialResult run_once(const Trial& trial, const TrialRunOptions& options) {
   return result;
 }
 
-}  // namespace
-
-TrialResult run_trial(const Trial& trial, const TrialRunOptions& options) {
-  TrialResult result = run_once(trial, options);
+// The trial at every arm size of sample_size, for power.
+std::vector<PowerPoint> sample_sizes(const Trial& trial, const TrialRunOptions& options,
+                                     double threshold, double& wall_seconds, int& failures) {
+  std::vector<PowerPoint> points;
   for (const int n : trial.spec.sample_sizes) {
     Trial sized = trial;
     for (auto& arm : sized.spec.arms) arm.patients = n;
     sized.spec.sample_sizes.clear();
-    const TrialResult r = run_once(sized, options);
+    const TrialResult r = run_once(sized, options, threshold);
     PowerPoint point;
     point.patients_per_arm = n;
     point.replicates = static_cast<int>(r.replicates.size());
@@ -783,10 +862,124 @@ TrialResult run_trial(const Trial& trial, const TrialRunOptions& options) {
       std::nth_element(hrs.begin(), hrs.begin() + static_cast<long>(hrs.size() / 2), hrs.end());
       point.median_hazard_ratio = hrs[hrs.size() / 2];
     }
-    result.sample_size.push_back(point);
-    result.wall_seconds += r.wall_seconds;
-    result.failures += r.failures;
+    points.push_back(point);
+    wall_seconds += r.wall_seconds;
+    failures += r.failures;
   }
+  return points;
+}
+
+// Each biomarker against objective response and tumour exposure in the first arm of the first
+// replicate.
+std::vector<BiomarkerPerformance> biomarker_performance(const Trial& trial,
+                                                        const std::vector<PatientOutcome>& all) {
+  std::vector<BiomarkerPerformance> out;
+  for (std::size_t b = 0; b < trial.spec.biomarkers.size(); ++b) {
+    BiomarkerPerformance perf;
+    perf.name = trial.spec.biomarkers[b].name;
+    std::vector<double> score, exposure_score, exposure, change_score, change;
+    std::vector<bool> response;
+    for (const auto& p : all) {
+      if (p.replicate != 0 || p.arm != 0 || !p.failure.empty()) continue;
+      const double v = p.biomarkers[b];
+      score.push_back(v);
+      response.push_back(p.endpoints.objective_response);
+      if (std::isfinite(p.tumour_exposure)) {
+        exposure_score.push_back(v);
+        exposure.push_back(p.tumour_exposure);
+      }
+      if (std::isfinite(p.endpoints.best_change_from_baseline)) {
+        change_score.push_back(v);
+        change.push_back(p.endpoints.best_change_from_baseline);
+      }
+    }
+    perf.patients = static_cast<int>(score.size());
+    perf.responders = static_cast<int>(std::count(response.begin(), response.end(), true));
+    auto note = [&](const std::string& what, const std::exception& e) {
+      perf.note += fmt::format("{}{}: {}", perf.note.empty() ? "" : "; ", what, e.what());
+    };
+    try {
+      const stratification::RocCurve roc = stratification::roc_curve(score, response);
+      perf.auc = roc.auc;
+      perf.auc_lower = roc.auc_lower;
+      perf.auc_upper = roc.auc_upper;
+      const stratification::ThresholdChoice best = stratification::youden_threshold(roc);
+      perf.youden_threshold = best.threshold;
+      perf.sensitivity = best.sensitivity;
+      perf.specificity = best.specificity;
+      const double prevalence = static_cast<double>(perf.responders) / perf.patients;
+      const stratification::PredictiveValues pv =
+          stratification::predictive_values(best.sensitivity, best.specificity, prevalence);
+      perf.ppv = pv.ppv;
+      perf.npv = pv.npv;
+      for (std::size_t i = 0; i < roc.threshold.size(); ++i) {
+        perf.roc_fpr.push_back(1.0 - roc.specificity[i]);
+        perf.roc_tpr.push_back(roc.sensitivity[i]);
+      }
+    } catch (const std::invalid_argument& e) {
+      perf.auc = perf.auc_lower = perf.auc_upper = std::numeric_limits<double>::quiet_NaN();
+      perf.youden_threshold = std::numeric_limits<double>::quiet_NaN();
+      note("ROC", e);
+    }
+    try {
+      const auto c = stratification::spearman(exposure_score, exposure);
+      perf.spearman_exposure = c.estimate;
+      perf.spearman_exposure_p = c.p;
+    } catch (const std::invalid_argument& e) {
+      perf.spearman_exposure = std::numeric_limits<double>::quiet_NaN();
+      if (trial.spec.exposure_output >= 0) note("correlation with exposure", e);
+    }
+    try {
+      const auto c = stratification::spearman(change_score, change);
+      perf.spearman_best_change = c.estimate;
+      perf.spearman_best_change_p = c.p;
+    } catch (const std::invalid_argument& e) {
+      perf.spearman_best_change = std::numeric_limits<double>::quiet_NaN();
+      note("correlation with best change", e);
+    }
+    out.push_back(std::move(perf));
+  }
+  return out;
+}
+
+}  // namespace
+
+TrialResult run_trial(const Trial& trial, const TrialRunOptions& options) {
+  const TrialSpec& spec = trial.spec;
+  const bool select = spec.selection_rule.has_value();
+  const double no_selection = std::numeric_limits<double>::quiet_NaN();
+  // Without enrichment a fixed threshold selects the only trial run.
+  const double first_threshold =
+      select && !spec.enrichment ? spec.selection_rule->threshold : no_selection;
+  TrialResult result = run_once(trial, options, first_threshold);
+  result.sample_size =
+      sample_sizes(trial, options, first_threshold, result.wall_seconds, result.failures);
+  result.biomarker_performance = biomarker_performance(trial, result.patients);
+  if (select) result.selection_threshold = spec.selection_rule->threshold;
+  if (!(select && spec.enrichment)) return result;
+
+  // The same trial in biomarker-selected patients.
+  double threshold = spec.selection_rule->threshold;
+  if (spec.selection_rule->youden) {
+    threshold =
+        result.biomarker_performance[static_cast<std::size_t>(spec.selection_rule->biomarker)]
+            .youden_threshold;
+    if (!std::isfinite(threshold)) {
+      throw std::runtime_error(fmt::format(
+          "{}: no Youden threshold for biomarker '{}' in the all-comers trial ({})", trial.file,
+          spec.biomarkers[static_cast<std::size_t>(spec.selection_rule->biomarker)].name,
+          result.biomarker_performance[static_cast<std::size_t>(spec.selection_rule->biomarker)]
+              .note));
+    }
+  }
+  result.selection_threshold = threshold;
+  auto selected = std::make_shared<TrialResult>(run_once(trial, options, threshold));
+  selected->sample_size =
+      sample_sizes(trial, options, threshold, selected->wall_seconds, selected->failures);
+  selected->biomarker_performance = biomarker_performance(trial, selected->patients);
+  selected->selection_threshold = threshold;
+  result.wall_seconds += selected->wall_seconds;
+  result.selected = std::move(selected);
   return result;
 }
 

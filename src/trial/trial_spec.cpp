@@ -1,11 +1,16 @@
 // Reading the `trial:` section of a scenario file (docs/trials.md).
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
+
+#include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "model/yaml_input.h"
+#include "scenario/default_scenario.h"
 #include "scenario/population_scenario.h"
 #include "smartnano/core/text.h"
 #include "smartnano/trial/trial.h"
@@ -219,6 +224,128 @@ void read_recist(const YamlInput& at, RecistCriteria& r) {
   if (!problems.empty()) at.fail(problems.front());
 }
 
+// The diagnostic agent's scenario: the trial file's population and subject, with the agent's
+// model, carrier, dose and imaging time. Patient k of it is patient k of the trial.
+std::shared_ptr<const scenario::Scenario> diagnostic_scenario(const YamlInput& bm,
+                                                              const std::string& yaml,
+                                                              const std::string& file) {
+  YAML::Node d = YAML::Clone(YAML::Load(yaml));
+  for (const char* key : {"trial", "dosing", "observe", "output", "carrier", "data"}) d.remove(key);
+  d["scenario"] = bm["name"].as_string() + " (diagnostic)";
+  if (bm.has("model")) {
+    d["model"] = bm["model"].as_string();
+    d.remove("parameters");
+  }
+  if (bm.has("parameters")) d["parameters"] = YAML::Clone(bm["parameters"].node());
+  if (bm.has("carrier")) d["carrier"] = YAML::Clone(bm["carrier"].node());
+  YAML::Node dose;
+  dose["dose"] = bm["dose"].as_string();
+  if (bm.has("into")) dose["into"] = bm["into"].as_string();
+  d["dosing"].push_back(dose);
+  d["observe"]["times"].push_back(bm["at"].as_string());
+  YAML::Emitter out;
+  out << d;
+  try {
+    return std::make_shared<const scenario::Scenario>(
+        scenario::load_scenario_text(out.c_str(), file));
+  } catch (const InputError& e) {
+    bm.fail(fmt::format("the diagnostic scenario of biomarker '{}' cannot be built: {}",
+                        bm["name"].as_string(), e.message()));
+  }
+}
+
+void read_biomarkers(const YamlInput& list, const std::string& yaml, const std::string& file,
+                     const scenario::Scenario& s, TrialSpec& spec) {
+  const model::Model& m = *s.model;
+  std::set<std::string> names;
+  for (const auto& bm : list.items()) {
+    bm.expect_keys({"name",    "kind",           "description", "model",        "parameters",
+                    "carrier", "dose",           "into",        "at",           "output",
+                    "unit",    "partial_volume", "noise",       "relaxivity",   "molar_mass",
+                    "source",  "sampling_error", "cutpoints",   "cells_per_mm", "tumour_size"});
+    BiomarkerSpec b;
+    b.name = bm["name"].as_string();
+    if (!names.insert(b.name).second) bm["name"].fail("two biomarkers have this name");
+    const std::string kind = bm["kind"].as_string();
+    const std::vector<std::string> kinds{"pet", "mri_r2star", "tissue", "liquid"};
+    if (kind == "pet") {
+      b.kind = BiomarkerKind::kPet;
+    } else if (kind == "mri_r2star") {
+      b.kind = BiomarkerKind::kMriR2star;
+    } else if (kind == "tissue") {
+      b.kind = BiomarkerKind::kTissue;
+    } else if (kind == "liquid") {
+      b.kind = BiomarkerKind::kLiquid;
+    } else {
+      bm["kind"].fail(fmt::format("'{}' is not one of pet, mri_r2star, tissue, liquid{}", kind,
+                                  did_you_mean(kind, kinds)));
+    }
+    if (bm.has("description")) b.description = bm["description"].as_string();
+    if (bm.has("noise")) b.noise_cv = fraction(bm["noise"], "noise (CV)", 0.0, 5.0);
+    if (b.kind == BiomarkerKind::kPet || b.kind == BiomarkerKind::kMriR2star) {
+      b.diagnostic = diagnostic_scenario(bm, yaml, file);
+      const model::Model& dm = *b.diagnostic->model;
+      const units::Unit target = units::parse_unit(b.kind == BiomarkerKind::kPet ? "%/kg" : "mg/L");
+      b.output = output_named(bm["output"], dm, &target,
+                              b.kind == BiomarkerKind::kPet ? "%ID/kg" : "an iron concentration");
+      b.output_factor = units::conversion_factor(dm.outputs()[b.output].unit, target);
+      if (b.kind == BiomarkerKind::kPet && bm.has("partial_volume")) {
+        const YamlInput pv = bm["partial_volume"];
+        pv.expect_keys({"fwhm", "volume"});
+        b.fwhm_mm = scenario::quantity_in(pv["fwhm"], units::parse_unit("mm"), "fwhm");
+        if (!(b.fwhm_mm > 0)) pv["fwhm"].fail("must be > 0");
+        b.lesion_volume_parameter = parameter_named(pv["volume"], dm);
+        const units::Unit& unit = dm.parameters()[b.lesion_volume_parameter].unit;
+        if (!(unit.dimension == units::parse_unit("mL").dimension)) {
+          pv["volume"].fail(
+              fmt::format("parameter '{}' is not a volume", pv["volume"].as_string()));
+        }
+        b.volume_factor_mL = units::conversion_factor(unit, units::parse_unit("mL"));
+      }
+      if (b.kind == BiomarkerKind::kMriR2star) {
+        b.relaxivity_per_mM_s =
+            scenario::quantity_in(bm["relaxivity"], units::parse_unit("1/mM/s"), "relaxivity");
+        if (!(b.relaxivity_per_mM_s > 0)) bm["relaxivity"].fail("must be > 0");
+        b.molar_mass_g_per_mol =
+            scenario::quantity_in(bm["molar_mass"], units::parse_unit("g/mol"), "molar_mass");
+        if (!(b.molar_mass_g_per_mol > 0)) bm["molar_mass"].fail("must be > 0");
+      }
+    } else if (b.kind == BiomarkerKind::kTissue) {
+      const std::string source = bm["source"].as_string();
+      const auto reported = s.reported_names();
+      if (const int p = m.parameter_index(source); p >= 0) {
+        b.source_index = p;
+      } else if (auto it = std::find(reported.begin(), reported.end(), source);
+                 it != reported.end()) {
+        b.source_is_parameter = false;
+        b.source_index = static_cast<int>(it - reported.begin());
+      } else {
+        bm["source"].fail(
+            fmt::format("'{}' is neither a model parameter nor a reported "
+                        "phenotype (reported: {})",
+                        source, fmt::join(reported, ", ")));
+      }
+      if (bm.has("sampling_error")) {
+        b.sampling_cv = fraction(bm["sampling_error"], "sampling_error (CV)", 0.0, 5.0);
+      }
+      for (const auto& cut : bm["cutpoints"].items()) b.cutpoints.push_back(cut.as_double());
+      if (!std::is_sorted(b.cutpoints.begin(), b.cutpoints.end())) {
+        bm["cutpoints"].fail("cut-points must increase");
+      }
+    } else {
+      b.cells_per_mm = bm["cells_per_mm"].as_double();
+      if (!(b.cells_per_mm >= 0)) bm["cells_per_mm"].fail("must be >= 0");
+      b.tumour_size_parameter = parameter_named(bm["tumour_size"], m);
+      const units::Unit& unit = m.parameters()[b.tumour_size_parameter].unit;
+      if (!(unit.dimension == units::parse_unit("mm").dimension)) {
+        bm["tumour_size"].fail("the tumour size parameter must be a length");
+      }
+      b.tumour_size_factor_mm = units::conversion_factor(unit, units::parse_unit("mm"));
+    }
+    spec.biomarkers.push_back(std::move(b));
+  }
+}
+
 PrimaryEndpoint endpoint_named(const YamlInput& at) {
   const std::string name = at.as_string();
   if (name == "pfs") return PrimaryEndpoint::kProgressionFreeSurvival;
@@ -247,7 +374,8 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
   }
   at.expect_keys({"seed", "patients_per_arm", "arms", "eligibility", "visits", "recist", "toxicity",
                   "endpoints", "follow_up", "accrual", "dropout", "replicates", "analysis",
-                  "sample_size", "max_screened_per_enrolled"});
+                  "sample_size", "max_screened_per_enrolled", "biomarkers", "selection",
+                  "enrichment", "exposure"});
   TrialSpec& spec = trial.spec;
   spec.seed =
       at.has("seed") ? static_cast<std::uint64_t>(at["seed"].as_integer()) : s.population->seed;
@@ -389,6 +517,59 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
       spec.target_power = fraction(ss["target_power"], "target_power", 0.01, 0.999);
     }
   }
+  if (at.has("biomarkers")) read_biomarkers(at["biomarkers"], yaml, file, s, spec);
+  if (at.has("exposure")) spec.exposure_output = output_named(at["exposure"], m, nullptr, "");
+  if (at.has("selection")) {
+    const YamlInput sel = at["selection"];
+    sel.expect_keys({"biomarker", "min", "max", "threshold"});
+    BiomarkerSelection rule;
+    const std::string name = sel["biomarker"].as_string();
+    std::vector<std::string> names;
+    rule.biomarker = -1;
+    for (std::size_t b = 0; b < spec.biomarkers.size(); ++b) {
+      names.push_back(spec.biomarkers[b].name);
+      if (spec.biomarkers[b].name == name) rule.biomarker = static_cast<int>(b);
+    }
+    if (rule.biomarker < 0) {
+      sel["biomarker"].fail(
+          fmt::format("no biomarker named '{}'{} (define it under "
+                      "trial.biomarkers)",
+                      name, did_you_mean(name, names)));
+    }
+    const int given = sel.has("min") + sel.has("max") + sel.has("threshold");
+    if (given != 1) sel.fail("give one of min, max or threshold: youden");
+    if (sel.has("threshold")) {
+      if (sel["threshold"].as_string() != "youden") {
+        sel["threshold"].fail("threshold: youden (or give min or max with a value)");
+      }
+      rule.youden = true;
+    } else {
+      const YamlInput value = sel.has("min") ? sel["min"] : sel["max"];
+      rule.below = sel.has("max");
+      rule.threshold = value.as_double();
+      if (!std::isfinite(rule.threshold)) value.fail("must be a finite number");
+      // A bound no patient can pass (or every patient passes) is a mistake, not a selection.
+      const BiomarkerSpec& b = spec.biomarkers[static_cast<std::size_t>(rule.biomarker)];
+      const double high = b.kind == BiomarkerKind::kTissue
+                              ? static_cast<double>(b.cutpoints.size())
+                              : std::numeric_limits<double>::infinity();
+      if (!(rule.threshold >= 0 && rule.threshold <= high)) {
+        value.fail(fmt::format(
+            "{} is outside the range of biomarker '{}' ({} {}{})", rule.threshold, b.name,
+            to_string(b.kind), b.kind == BiomarkerKind::kTissue ? "scores 0 to " : "values >= 0",
+            b.kind == BiomarkerKind::kTissue ? std::to_string(b.cutpoints.size()) : std::string()));
+      }
+    }
+    spec.selection_rule = rule;
+  }
+  if (at.has("enrichment")) spec.enrichment = at["enrichment"].as_bool();
+  if ((spec.enrichment || (spec.selection_rule && spec.selection_rule->youden)) &&
+      !spec.selection_rule) {
+    at["enrichment"].fail(
+        "enrichment compares all-comers with biomarker-selected patients: "
+        "give selection");
+  }
+  if (spec.selection_rule && spec.selection_rule->youden) spec.enrichment = true;
   if (s.population->patients) {
     // A patients file is a finite pool: each patient enters at most once.
     std::size_t needed = 0;
@@ -400,6 +581,15 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
     }
   }
   return trial;
+}
+
+bool default_scenario_is_trial() {
+  const YAML::Node root = YAML::Load(scenario::default_scenario_text());
+  return root.IsMap() && root["trial"];
+}
+
+Trial load_default_trial() {
+  return load_trial_text(scenario::default_scenario_text(), "scenarios/default.yaml (built in)");
 }
 
 Trial load_trial_file(const std::string& path) {

@@ -363,9 +363,96 @@ TEST_F(TrialTest, BadTrialsAreRefusedWithTheirLocation) {
   std::string wrong_output = scenario("", "");
   wrong_output.replace(wrong_output.find("tumour_size: SLD_MM"), 19, "tumour_size: ANC_OUT");
   expect(wrong_output, "cannot be converted to mm");
+  expect(scenario("",
+                  "  biomarkers: [{name: IHC, kind: tissue, source: KKILL, cutpoints: [1, 2]}]\n"
+                  "  selection: {biomarker: IHC, min: 3}\n"),
+         "outside the range of biomarker 'IHC'");
+  expect(scenario("",
+                  "  biomarkers: [{name: IHC, kind: tissue, source: KKILL, cutpoints: [1]}]\n"
+                  "  selection: {biomarker: IHX, min: 1}\n"),
+         "no biomarker named 'IHX'");
+  expect(scenario("", "  biomarkers: [{name: X, kind: blood, source: KKILL}]\n"),
+         "is not one of pet, mri_r2star, tissue, liquid");
   std::string no_population = scenario("", "");
   no_population.replace(no_population.find("population:"), 11, "#opulation:");
   expect(no_population, "population");
+}
+
+TEST_F(TrialTest, TissueBiomarkerScoresAndSelectsPatients) {
+  // A biopsy score of the kill rate: without sampling error it is the number of cut-points at
+  // or below the patient's KKILL; selection keeps scores >= 2.
+  const std::string biomarker =
+      "  biomarkers:\n"
+      "    - {name: KILL_IHC, kind: tissue, source: KKILL, cutpoints: [0.001, 0.002, 0.004]}\n"
+      "  selection: {biomarker: KILL_IHC, min: 2}\n";
+  const TrialResult r =
+      run_trial(load(scenario("KKILL: 0.002, OS_A: 9", biomarker, "", "SLD0: 30 %, KKILL: 60 %")));
+  ASSERT_FALSE(r.selected);  // a fixed threshold without enrichment: one (selected) trial
+  EXPECT_GT(r.replicates[0].screened, 20);
+  for (const auto& p : r.patients) {
+    ASSERT_EQ(p.biomarkers.size(), 1u);
+    EXPECT_GE(p.biomarkers[0], 2.0);
+  }
+}
+
+TEST_F(TrialTest, EnrichmentSelectsByTheYoudenThresholdOfAllComers) {
+  const std::string biomarker =
+      "  biomarkers:\n"
+      "    - {name: KILL_IHC, kind: tissue, source: KKILL, sampling_error: 20 %,\n"
+      "       cutpoints: [0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004]}\n"
+      "  selection: {biomarker: KILL_IHC, threshold: youden}\n"
+      "  recist: {complete_response_below: 10 mm}\n";
+  const std::string arms = R"(  arms:
+    - name: A
+      patients: 40
+      dosing: [{dose: 50 mg/m2 every 7 days x 6, into: CENT}]
+)";
+  const TrialResult r = run_trial(load(
+      scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarker, arms, "SLD0: 30 %, KKILL: 80 %")));
+  ASSERT_TRUE(r.selected);
+  ASSERT_EQ(r.biomarker_performance.size(), 1u);
+  const BiomarkerPerformance& b = r.biomarker_performance[0];
+  EXPECT_GT(b.auc, 0.7) << b.note;
+  EXPECT_DOUBLE_EQ(r.selection_threshold, b.youden_threshold);
+  const double all_orr = r.replicates[0].arms[0].response.objective_response_rate.estimate;
+  const double selected_orr =
+      r.selected->replicates[0].arms[0].response.objective_response_rate.estimate;
+  EXPECT_GT(selected_orr, all_orr);
+  EXPECT_GT(r.selected->replicates[0].screened, r.replicates[0].screened);
+  for (const auto& p : r.selected->patients) EXPECT_GE(p.biomarkers[0], r.selection_threshold);
+  const fs::path out = dir_ / "enriched";
+  write_trial_outputs(load(scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarker, arms,
+                                    "SLD0: 30 %, KKILL: 80 %")),
+                      r, out.string());
+  for (const char* name : {"enrichment.csv", "roc.svg", "trial_summary.json",
+                           "all-comers/trial_patients.csv", "selected/trial_patients.csv"}) {
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+  }
+}
+
+TEST_F(TrialTest, LiquidBiopsyCountsArePoissonAroundTheExpectedMean) {
+  const std::string biomarker =
+      "  biomarkers:\n"
+      "    - {name: CTC, kind: liquid, cells_per_mm: 0.2, tumour_size: SLD0}\n";
+  const TrialResult r = run_trial(load(scenario("OS_A: 9", biomarker + "  replicates: 10\n")));
+  double sum = 0.0, expected = 0.0;
+  for (const auto& p : r.patients) {
+    EXPECT_EQ(p.biomarkers[0], std::round(p.biomarkers[0]));
+    sum += p.biomarkers[0];
+    expected += 0.2 * p.baseline_sld_mm;
+  }
+  // 200 patients with means of about 10 cells: the total is within 4 Poisson SDs.
+  EXPECT_NEAR(sum, expected, 4.0 * std::sqrt(expected));
+}
+
+TEST(Trial, SphereRecoveryUnderAGaussianPointSpreadFunction) {
+  // Values of erf(x / sqrt 2) - sqrt(2 / pi) x exp(-x^2 / 2), x = d / (2 sigma), computed
+  // independently (Python math module).
+  EXPECT_NEAR(sphere_recovery_coefficient(6.0, 6.0), 0.29124946920066236, 1e-12);
+  EXPECT_NEAR(sphere_recovery_coefficient(12.0, 6.0), 0.8640386624113445, 1e-12);
+  EXPECT_NEAR(sphere_recovery_coefficient(30.0, 6.0), 0.9999998560814415, 1e-12);
+  EXPECT_EQ(sphere_recovery_coefficient(10.0, 0.0), 1.0);
+  EXPECT_EQ(sphere_recovery_coefficient(0.0, 6.0), 0.0);
 }
 
 TEST(Trial, NeutropeniaGradesFollowCtcae) {

@@ -12,6 +12,7 @@
 #include "smartnano/runner/population_run.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/simulation/simulate_all.h"
+#include "smartnano/trial/trial.h"
 
 namespace smartnano::cli {
 namespace {
@@ -206,11 +207,11 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
   add_run_options(*cmd, *args);
   cmd->callback([&action, &comm, args, command_line] {
     action = [&comm, args, command_line] {
-      if (args->scenario.empty()) {
+      if (args->scenario.empty() && !trial::default_scenario_is_trial()) {
         return simulate(scenario::load_default_scenario(), *args, "built-in default", command_line,
                         comm);
       }
-      if (is_trial_scenario(args->scenario)) {
+      if (args->scenario.empty() || is_trial_scenario(args->scenario)) {
         TrialArgs trial;
         trial.scenario = args->scenario;
         trial.out = args->out;

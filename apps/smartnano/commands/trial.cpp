@@ -23,33 +23,15 @@ std::string months(double median, double lower, double upper) {
   return fmt::format("{} ({}-{})", show(median), show(lower), show(upper));
 }
 
-}  // namespace
-
-bool is_trial_scenario(const std::string& path) {
-  try {
-    const YAML::Node root = YAML::LoadFile(path);
-    return root.IsMap() && root["trial"];
-  } catch (const YAML::Exception&) {
-    return false;  // the scenario loader reports the syntax error with its location
-  }
-}
-
-int run_trial_file(const TrialArgs& args) {
-  trial::Trial t = trial::load_trial_file(args.scenario);
-  if (args.replicates > 0) t.spec.replicates = args.replicates;
-  trial::TrialRunOptions options;
-  options.threads = args.threads;
-  options.progress = args.progress && !args.quiet;
-  const trial::TrialResult result = trial::run_trial(t, options);
-  trial::write_trial_outputs(t, result, args.out);
-  if (args.quiet) return result.failures > 0 ? kExitCheckFailed : kExitOk;
-
-  std::cout << fmt::format("Trial '{}' (model {}): {} replicate(s), {} patients in {:.1f} s.\n",
-                           t.scenario.name, t.scenario.model->name(), t.spec.replicates,
-                           result.patients.size(), result.wall_seconds);
+void print_trial(const trial::Trial& t, const trial::TrialResult& result,
+                 const std::string& heading) {
   if (!result.replicates.empty()) {
     const auto& first = result.replicates.front();
-    std::cout << fmt::format("First trial ({} screened):\n", first.screened);
+    int enrolled = 0;
+    for (const auto& a : first.arms) enrolled += a.patients;
+    std::cout << fmt::format("{} ({} screened, {:.1f} per patient enrolled):\n", heading,
+                             first.screened,
+                             enrolled > 0 ? static_cast<double>(first.screened) / enrolled : 0.0);
     std::cout << fmt::format("  {:<16} {:>4}  {:<18} {:<20} {:<20} {:<18} {:>10}\n", "arm", "n",
                              "ORR", "PFS median, months", "OS median, months", "grade>=3 neutr.",
                              "cum. mg/m2");
@@ -65,31 +47,80 @@ int run_trial_file(const TrialArgs& args) {
     if (first.comparison) {
       const auto& c = *first.comparison;
       std::cout << fmt::format(
-          "  PFS hazard ratio {} vs {}: {:.2f} ({:.2f}-{:.2f}), log-rank p = "
-          "{:.3g}\n",
+          "  PFS hazard ratio {} vs {}: {:.2f} ({:.2f}-{:.2f}), log-rank p = {:.3g}\n",
           t.spec.arms[0].name,
           t.spec.arms[static_cast<std::size_t>(t.spec.analysis.control_arm)].name,
           c.pfs_hazard_ratio, c.pfs_lower, c.pfs_upper, c.pfs_logrank_p);
     }
   }
   if (result.power && t.spec.replicates > 1) {
-    std::cout << fmt::format("Power over {} replicates: {}\n", t.spec.replicates,
+    std::cout << fmt::format("  Power over {} replicates: {}\n", t.spec.replicates,
                              rate(*result.power));
   }
   for (const auto& p : result.sample_size) {
     std::cout << fmt::format("  {} per arm: power {}\n", p.patients_per_arm, rate(p.power));
   }
-  if (result.failures > 0) {
+}
+
+}  // namespace
+
+bool is_trial_scenario(const std::string& path) {
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    return root.IsMap() && root["trial"];
+  } catch (const YAML::Exception&) {
+    return false;  // the scenario loader reports the syntax error with its location
+  }
+}
+
+int run_trial_file(const TrialArgs& args) {
+  trial::Trial t =
+      args.scenario.empty() ? trial::load_default_trial() : trial::load_trial_file(args.scenario);
+  if (args.replicates > 0) t.spec.replicates = args.replicates;
+  trial::TrialRunOptions options;
+  options.threads = args.threads;
+  options.progress = args.progress && !args.quiet;
+  const trial::TrialResult result = trial::run_trial(t, options);
+  trial::write_trial_outputs(t, result, args.out);
+  if (args.quiet) {
+    return result.failures + (result.selected ? result.selected->failures : 0) > 0
+               ? kExitCheckFailed
+               : kExitOk;
+  }
+
+  std::cout << fmt::format(
+      "Trial '{}' (model {}): {} replicate(s), {} patients in {:.1f} s.\n", t.scenario.name,
+      t.scenario.model->name(), t.spec.replicates,
+      result.patients.size() + (result.selected ? result.selected->patients.size() : 0),
+      result.wall_seconds);
+  for (const auto& b : result.biomarker_performance) {
+    std::cout << fmt::format(
+        "Biomarker {} for response on {}: AUC {:.2f} ({:.2f}-{:.2f}), Youden threshold {:.4g} "
+        "(sensitivity {:.2f}, specificity {:.2f}); Spearman with tumour exposure {:.2f}\n",
+        b.name, t.spec.arms[0].name, b.auc, b.auc_lower, b.auc_upper, b.youden_threshold,
+        b.sensitivity, b.specificity, b.spearman_exposure);
+  }
+  print_trial(t, result, result.selected ? "All-comers" : "First trial");
+  if (result.selected) {
+    const auto& rule = *t.spec.selection_rule;
+    print_trial(t, *result.selected,
+                fmt::format("Selected ({} {} {:.4g})",
+                            t.spec.biomarkers[static_cast<std::size_t>(rule.biomarker)].name,
+                            rule.below ? "<=" : ">=", result.selection_threshold));
+  }
+  const int failures = result.failures + (result.selected ? result.selected->failures : 0);
+  if (failures > 0) {
     std::cerr << fmt::format(
         "smartnano: {} patient(s) failed to solve; see the failure column "
         "of trial_patients.csv\n",
-        result.failures);
+        failures);
   }
   std::cout << fmt::format(
-      "Wrote trial_summary.json, trial_patients.csv, trial_arms.csv, "
-      "trial_visits.csv, trial_doses.csv and SVG plots to {}\n",
+      "Wrote {}trial_summary.json, trial_patients.csv, trial_arms.csv, trial_visits.csv, "
+      "trial_doses.csv and SVG plots to {}\n",
+      result.selected ? "enrichment.csv, roc.svg and, in all-comers/ and selected/, " : "",
       args.out);
-  return result.failures > 0 ? kExitCheckFailed : kExitOk;
+  return failures > 0 ? kExitCheckFailed : kExitOk;
 }
 
 void add_trial_command(CLI::App& app, Action& action) {

@@ -87,6 +87,10 @@ struct Scenario {
   SubjectDescription describe_subject(std::size_t index) const;
   // Both at once: a patient is sampled once, not once for each.
   simulation::SubjectInput subject(std::size_t index, SubjectDescription& description) const;
+  // Patient `index` of a sampled population beyond its `size` (a trial screens as many as it
+  // needs); for a patients file the index must be one of its rows. Throws std::out_of_range
+  // otherwise, and for a scenario without a population.
+  simulation::SubjectInput draw_patient(std::size_t index, SubjectDescription& description) const;
   // Column names of describe_subject's eta ("ETA_CL", ...) and reported values.
   std::vector<std::string> eta_names() const;
   std::vector<std::string> reported_names() const;

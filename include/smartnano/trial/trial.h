@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "smartnano/events/regimen.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/survival/survival.h"
+#include "smartnano/trial/biomarker.h"
 #include "smartnano/trial/recist.h"
 
 namespace smartnano::trial {
@@ -108,6 +110,16 @@ struct Analysis {
   double noninferiority_margin = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Enrolment by a biomarker: patients whose value is at or above (or, with below, at or
+// under) the threshold. `youden`: the threshold is chosen on an all-comers trial as the one
+// that maximises sensitivity + specificity - 1 for objective response in the first arm.
+struct BiomarkerSelection {
+  int biomarker = 0;
+  double threshold = std::numeric_limits<double>::quiet_NaN();
+  bool youden = false;
+  bool below = false;
+};
+
 struct TrialSpec {
   std::uint64_t seed = 0;
   std::vector<ArmSpec> arms;
@@ -127,6 +139,11 @@ struct TrialSpec {
   std::vector<int> sample_sizes;  // patients per arm to compute power for (replicated)
   double target_power = 0.8;
   std::size_t max_screened_per_enrolled = 100;  // stop screening: eligibility too strict
+  std::vector<BiomarkerSpec> biomarkers;        // measured at screening, for every candidate
+  std::optional<BiomarkerSelection> selection_rule;
+  // Run the same trial in all-comers and in biomarker-selected patients (docs/trials.md).
+  bool enrichment = false;
+  int exposure_output = -1;  // therapeutic tumour exposure, read at the end of study
 };
 
 struct Trial {
@@ -138,6 +155,9 @@ struct Trial {
 // Reads a scenario file with a `trial:` section; errors name file, line and field.
 Trial load_trial_file(const std::string& path);
 Trial load_trial_text(const std::string& yaml, const std::string& file);
+// The built-in default scenario (scenarios/default.yaml) when it is a trial.
+bool default_scenario_is_trial();
+Trial load_default_trial();
 
 enum class StopReason {
   kCompleted,
@@ -179,6 +199,8 @@ struct PatientOutcome {
   double censor_days = std::numeric_limits<double>::infinity();  // dropout or data cut-off
   PatientEndpoints endpoints;
   TimeToEvent overall_survival;
+  std::vector<double> biomarkers;  // TrialSpec::biomarkers, measured before treatment
+  double tumour_exposure = std::numeric_limits<double>::quiet_NaN();
   std::string failure;  // solver failure; the patient is then left out of the analyses
 };
 
@@ -218,6 +240,20 @@ struct PowerPoint {
   double median_hazard_ratio = 0.0;
 };
 
+// How well each biomarker tells responders from non-responders (first arm, first replicate of
+// the all-comers trial) and how it tracks the therapeutic's tumour exposure.
+struct BiomarkerPerformance {
+  std::string name;
+  int patients = 0, responders = 0;
+  double auc = 0.0, auc_lower = 0.0, auc_upper = 0.0;  // DeLong CI
+  double youden_threshold = 0.0, sensitivity = 0.0, specificity = 0.0;
+  double ppv = 0.0, npv = 0.0;  // at the observed response rate
+  double spearman_exposure = 0.0, spearman_exposure_p = 1.0;
+  double spearman_best_change = 0.0, spearman_best_change_p = 1.0;
+  std::vector<double> roc_fpr, roc_tpr;  // the ROC curve, for plots
+  std::string note;                      // why something could not be computed
+};
+
 struct TrialResult {
   std::vector<PatientOutcome> patients;  // every replicate, in (replicate, patient) order
   std::vector<ReplicateSummary> replicates;
@@ -225,6 +261,10 @@ struct TrialResult {
   std::vector<PowerPoint> sample_size;
   double wall_seconds = 0.0;
   int failures = 0;
+  std::vector<BiomarkerPerformance> biomarker_performance;  // of these patients (all-comers)
+  // With enrichment: the same trial in biomarker-selected patients, and the threshold used.
+  std::shared_ptr<const TrialResult> selected;
+  double selection_threshold = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TrialRunOptions {
