@@ -524,17 +524,17 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
     sel.expect_keys({"biomarker", "min", "max", "threshold"});
     BiomarkerSelection rule;
     const std::string name = sel["biomarker"].as_string();
-    std::vector<std::string> names;
+    std::vector<std::string> biomarker_names;
     rule.biomarker = -1;
     for (std::size_t b = 0; b < spec.biomarkers.size(); ++b) {
-      names.push_back(spec.biomarkers[b].name);
+      biomarker_names.push_back(spec.biomarkers[b].name);
       if (spec.biomarkers[b].name == name) rule.biomarker = static_cast<int>(b);
     }
     if (rule.biomarker < 0) {
       sel["biomarker"].fail(
           fmt::format("no biomarker named '{}'{} (define it under "
                       "trial.biomarkers)",
-                      name, did_you_mean(name, names)));
+                      name, did_you_mean(name, biomarker_names)));
     }
     const int given = sel.has("min") + sel.has("max") + sel.has("threshold");
     if (given != 1) sel.fail("give one of min, max or threshold: youden");
