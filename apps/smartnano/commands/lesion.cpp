@@ -2,6 +2,7 @@
 // map after ferumoxytol) and a lesion mask: volume, mean, max, SD, 1 mL peak, and for PET
 // decay-corrected %ID/mL, %ID/kg and SUV; for R2*, ΔR2* against a pre-contrast map and iron
 // (docs/imaging.md). One row per mask label; -o writes CSV or JSON.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -29,7 +30,25 @@ struct LesionArgs {
   std::string assume_units;
   double tolerance_mm = 1e-3;
   bool no_peak = false;
+  // Stratification: the patient is selected when the lesions' `select_on` value (combined by
+  // `select_by`) is at or above `select_min`.
+  double select_min = imaging::kNaN;
+  std::string select_on = "pct_id_per_kg_mean";
+  std::string select_by = "mean";
 };
+
+// The value a selection rule reads from a lesion (NaN when it was not computed).
+double lesion_value(const imaging::LesionStats& l, const std::string& name) {
+  if (name == "pct_id_per_kg_mean") return l.pct_id_per_kg_mean;
+  if (name == "pct_id_per_ml_mean") return l.pct_id_per_ml_mean;
+  if (name == "suv_mean") return l.suv_mean;
+  if (name == "suv_max") return l.suv_max;
+  if (name == "suv_peak") return l.suv_peak;
+  if (name == "delta_r2star_mean") return l.delta_r2star_mean;
+  if (name == "iron_mM") return l.iron_mM;
+  if (name == "mean") return l.mean;
+  return l.max;  // "max"
+}
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
@@ -125,6 +144,35 @@ int run_lesion(const LesionArgs& a, bool label_given) {
   }
   const imaging::LesionReport report = imaging::analyse_lesions(image, mask, o, baseline.get());
   std::cout << report.brief_report() << '\n' << imaging::format_lesion_table(report);
+  if (!std::isnan(a.select_min)) {
+    // The stratification rule of docs/biomarkers.md applied to a real scan.
+    std::vector<double> values;
+    for (const auto& l : report.lesions) {
+      const double v = lesion_value(l, a.select_on);
+      if (std::isnan(v)) {
+        throw std::invalid_argument(fmt::format(
+            "--select-on {}: not computed for lesion {} (PET quantities need --injected-activity, "
+            "--elapsed and --nuclide, SUV also --weight; R2* ones --baseline)",
+            a.select_on, l.label));
+      }
+      values.push_back(v);
+      std::cout << fmt::format("lesion {}: {} = {:.4g} -> {}\n", l.label, a.select_on, v,
+                               v >= a.select_min ? "at or above" : "below");
+    }
+    double combined = values.front();
+    for (const double v : values) {
+      if (a.select_by == "min") combined = std::min(combined, v);
+      if (a.select_by == "max") combined = std::max(combined, v);
+    }
+    if (a.select_by == "mean") {
+      combined = 0.0;
+      for (const double v : values) combined += v / static_cast<double>(values.size());
+    }
+    std::cout << fmt::format(
+        "patient: {} of {} over {} lesion(s) = {:.4g} -> {} (threshold {:.4g})\n", a.select_by,
+        a.select_on, values.size(), combined,
+        combined >= a.select_min ? "SELECTED" : "not selected", a.select_min);
+  }
   if (!a.out.empty()) {
     io::write_file_atomically(a.out, format == "csv" ? imaging::format_lesion_csv(report)
                                                      : imaging::format_lesion_json(report));
@@ -175,6 +223,16 @@ void add_lesion_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--no-peak", args->no_peak, "skip the 1 mL peak");
+  cmd->add_option("--select-min", args->select_min,
+                  "stratification: select the patient when the lesions' value is at or above "
+                  "this (e.g. the Youden threshold of a trial's biomarker, docs/biomarkers.md)");
+  cmd->add_option("--select-on", args->select_on, "the lesion value the rule reads")
+      ->check(CLI::IsMember({"pct_id_per_kg_mean", "pct_id_per_ml_mean", "suv_mean", "suv_max",
+                             "suv_peak", "delta_r2star_mean", "iron_mM", "mean", "max"}))
+      ->capture_default_str();
+  cmd->add_option("--select-by", args->select_by, "how several lesions combine")
+      ->check(CLI::IsMember({"mean", "min", "max"}))
+      ->capture_default_str();
   cmd->callback([&action, args, label] {
     const bool label_given = label->count() > 0;
     action = [args, label_given] { return run_lesion(*args, label_given); };
