@@ -449,10 +449,38 @@ struct Screening {
   std::size_t next = 0;  // the first pool index not screened
 };
 
-Screening screen_replicate(const Trial& trial, int r, std::size_t first, std::size_t pool,
-                           double threshold, BiomarkerPanel* panel) {
+// What screening learns about one candidate, independently of every other candidate.
+struct Evaluation {
+  scenario::SubjectDescription description;
+  bool eligible = false;  // by the criteria and the biomarker rule (not yet the C++ hook)
+  std::vector<double> biomarkers;
+};
+
+Evaluation evaluate_candidate(const Trial& trial, std::size_t index, double threshold,
+                              BiomarkerPanel* panel) {
   const TrialSpec& spec = trial.spec;
-  const scenario::Scenario& s = trial.scenario;
+  Evaluation e;
+  e.description = trial.scenario.describe_subject(index);
+  e.eligible = true;
+  for (const auto& c : spec.eligibility) {
+    const double v = c.is_parameter ? e.description.parameters[static_cast<std::size_t>(c.index)]
+                                    : e.description.reported[static_cast<std::size_t>(c.index)];
+    e.eligible = e.eligible && v >= c.min && v <= c.max;
+  }
+  if (e.eligible && panel) e.biomarkers = panel->measure(index, e.description);
+  if (e.eligible && spec.selection_rule && !std::isnan(threshold)) {
+    const double v = e.biomarkers[static_cast<std::size_t>(spec.selection_rule->biomarker)];
+    e.eligible = spec.selection_rule->below ? v <= threshold : v >= threshold;
+  }
+  return e;
+}
+
+// Screens one replicate. Candidates are evaluated in windows on `panels.size()` threads (one
+// biomarker panel each; null without biomarkers) and taken in order, so the result is the
+// same on any number of threads.
+Screening screen_replicate(const Trial& trial, int r, std::size_t first, std::size_t pool,
+                           double threshold, const std::vector<BiomarkerPanel*>& panels) {
+  const TrialSpec& spec = trial.spec;
   Screening out;
   std::vector<int> labels;
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
@@ -466,8 +494,41 @@ Screening screen_replicate(const Trial& trial, int r, std::size_t first, std::si
     const std::size_t j = std::min(i - 1, static_cast<std::size_t>(stream.uniform() * i));
     std::swap(labels[i - 1], labels[j]);
   }
+  const std::size_t threads = std::max<std::size_t>(1, panels.size());
+  std::vector<Evaluation> window;
+  std::size_t window_start = first, taken = 0;
+  auto fill = [&](std::size_t start) {
+    const std::size_t size = std::min<std::size_t>(16 * threads, pool - start);
+    window.assign(size, {});
+    window_start = start;
+    taken = 0;
+    std::atomic<std::size_t> next_in_window{0};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+    std::size_t error_at = size;
+    auto work = [&](std::size_t t) {
+      while (true) {
+        const std::size_t i = next_in_window.fetch_add(1);
+        if (i >= size) return;
+        try {
+          window[i] =
+              evaluate_candidate(trial, start + i, threshold, panels.empty() ? nullptr : panels[t]);
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (i < error_at) {
+            error_at = i;
+            error = std::current_exception();
+          }
+        }
+      }
+    };
+    std::vector<std::thread> pool_threads;
+    for (std::size_t t = 1; t < std::min(threads, size); ++t) pool_threads.emplace_back(work, t);
+    work(0);
+    for (auto& t : pool_threads) t.join();
+    if (error) std::rethrow_exception(error);
+  };
   std::size_t next = first;
-  const bool select = spec.selection_rule && !std::isnan(threshold);
   for (std::size_t k = 0; k < labels.size(); ++k) {
     std::size_t tries = 0;
     while (true) {
@@ -476,30 +537,20 @@ Screening screen_replicate(const Trial& trial, int r, std::size_t first, std::si
             fmt::format("{}: the patients file is exhausted after {} patients (replicate {})",
                         trial.file, next, r + 1));
       }
+      if (taken == window.size() || next != window_start + taken) fill(next);
       const std::size_t index = next++;
+      Evaluation& c = window[taken++];
       ++out.screened;
-      scenario::SubjectDescription d = s.describe_subject(index);
-      bool eligible = true;
-      for (const auto& c : spec.eligibility) {
-        const double v = c.is_parameter ? d.parameters[static_cast<std::size_t>(c.index)]
-                                        : d.reported[static_cast<std::size_t>(c.index)];
-        eligible = eligible && v >= c.min && v <= c.max;
-      }
-      std::vector<double> biomarkers;
-      if (eligible && panel) biomarkers = panel->measure(index, d);
-      if (eligible && select) {
-        const double v = biomarkers[static_cast<std::size_t>(spec.selection_rule->biomarker)];
-        eligible = spec.selection_rule->below ? v <= threshold : v >= threshold;
-      }
-      if (eligible && spec.selection) eligible = spec.selection(Candidate{index, &d});
+      bool eligible = c.eligible;
+      if (eligible && spec.selection) eligible = spec.selection(Candidate{index, &c.description});
       if (eligible) {
         Enrolled e;
         e.replicate = r;
         e.arm = labels[k];
         e.patient = static_cast<int>(k) + 1;
         e.index = index;
-        e.description = std::move(d);
-        e.biomarkers = std::move(biomarkers);
+        e.description = std::move(c.description);
+        e.biomarkers = std::move(c.biomarkers);
         if (spec.accrual_days > 0) {
           RandomStream entry(spec.seed, index, named_covariate_purpose("trial:entry"));
           e.entry_days = entry.uniform() * spec.accrual_days;
@@ -525,31 +576,47 @@ std::vector<Enrolled> enrol(const Trial& trial, std::vector<ReplicateSummary>& r
   const scenario::Scenario& s = trial.scenario;
   const auto n = static_cast<std::size_t>(spec.replicates);
   std::vector<Screening> screenings(n);
+  // Threads screen replicates in parallel; a single replicate (or a patients file, screened
+  // in order) spreads its candidates over the threads instead.
+  const int workers = simulation::effective_threads(threads, std::numeric_limits<int>::max());
+  std::vector<std::unique_ptr<BiomarkerPanel>> owned;
+  std::vector<BiomarkerPanel*> inner;
+  if (s.population->patients || n == 1) {
+    for (int t = 0; t < workers; ++t) {
+      owned.push_back(spec.biomarkers.empty()
+                          ? nullptr
+                          : std::make_unique<BiomarkerPanel>(spec.biomarkers, spec.seed));
+      inner.push_back(owned.back().get());
+    }
+  }
   if (s.population->patients) {
-    std::optional<BiomarkerPanel> panel;
-    if (!spec.biomarkers.empty()) panel.emplace(spec.biomarkers, spec.seed);
     std::size_t next = 0;
     for (std::size_t r = 0; r < n; ++r) {
-      screenings[r] = screen_replicate(trial, static_cast<int>(r), next,
-                                       static_cast<std::size_t>(s.population->size), threshold,
-                                       panel ? &*panel : nullptr);
+      screenings[r] =
+          screen_replicate(trial, static_cast<int>(r), next,
+                           static_cast<std::size_t>(s.population->size), threshold, inner);
       next = screenings[r].next;
     }
+  } else if (n == 1) {
+    screenings[0] =
+        screen_replicate(trial, 0, 0, std::numeric_limits<std::size_t>::max(), threshold, inner);
   } else {
     std::atomic<std::size_t> next{0};
     std::mutex error_mutex;
     std::exception_ptr error;
     std::size_t error_replicate = n;
     auto work = [&] {
-      std::optional<BiomarkerPanel> panel;
-      if (!spec.biomarkers.empty()) panel.emplace(spec.biomarkers, spec.seed);
+      std::unique_ptr<BiomarkerPanel> panel;
+      if (!spec.biomarkers.empty()) {
+        panel = std::make_unique<BiomarkerPanel>(spec.biomarkers, spec.seed);
+      }
+      const std::vector<BiomarkerPanel*> one{panel.get()};
       while (true) {
         const std::size_t r = next.fetch_add(1);
         if (r >= n) return;
         try {
           screenings[r] = screen_replicate(trial, static_cast<int>(r), r * kReplicateStride,
-                                           std::numeric_limits<std::size_t>::max(), threshold,
-                                           panel ? &*panel : nullptr);
+                                           std::numeric_limits<std::size_t>::max(), threshold, one);
         } catch (...) {
           std::lock_guard lock(error_mutex);
           if (r < error_replicate) {
