@@ -15,6 +15,7 @@
 #include "smartnano/population/population.h"
 #include "smartnano/simulation/simulate_all.h"
 #include "smartnano/simulation/subject_simulator.h"
+#include "smartnano/stratification/logistic.h"
 #include "smartnano/stratification/roc.h"
 #include "smartnano/trial/trial.h"
 
@@ -936,6 +937,35 @@ std::vector<PowerPoint> sample_sizes(const Trial& trial, const TrialRunOptions& 
   return points;
 }
 
+// The ROC curve of `score` for `response`, its Youden threshold and the predictive values at
+// the observed response rate; a curve that cannot be drawn (no responder) leaves a note.
+void fill_roc(const std::vector<double>& score, const std::vector<bool>& response,
+              BiomarkerPerformance& perf) {
+  try {
+    const stratification::RocCurve roc = stratification::roc_curve(score, response);
+    perf.auc = roc.auc;
+    perf.auc_lower = roc.auc_lower;
+    perf.auc_upper = roc.auc_upper;
+    const stratification::ThresholdChoice best = stratification::youden_threshold(roc);
+    perf.youden_threshold = best.threshold;
+    perf.sensitivity = best.sensitivity;
+    perf.specificity = best.specificity;
+    const double prevalence = static_cast<double>(perf.responders) / perf.patients;
+    const stratification::PredictiveValues pv =
+        stratification::predictive_values(best.sensitivity, best.specificity, prevalence);
+    perf.ppv = pv.ppv;
+    perf.npv = pv.npv;
+    for (std::size_t i = 0; i < roc.threshold.size(); ++i) {
+      perf.roc_fpr.push_back(1.0 - roc.specificity[i]);
+      perf.roc_tpr.push_back(roc.sensitivity[i]);
+    }
+  } catch (const std::invalid_argument& e) {
+    perf.auc = perf.auc_lower = perf.auc_upper = std::numeric_limits<double>::quiet_NaN();
+    perf.youden_threshold = std::numeric_limits<double>::quiet_NaN();
+    perf.note += fmt::format("{}ROC: {}", perf.note.empty() ? "" : "; ", e.what());
+  }
+}
+
 // Each biomarker against objective response and tumour exposure in the first arm of the first
 // replicate.
 std::vector<BiomarkerPerformance> biomarker_performance(const Trial& trial,
@@ -965,29 +995,7 @@ std::vector<BiomarkerPerformance> biomarker_performance(const Trial& trial,
     auto note = [&](const std::string& what, const std::exception& e) {
       perf.note += fmt::format("{}{}: {}", perf.note.empty() ? "" : "; ", what, e.what());
     };
-    try {
-      const stratification::RocCurve roc = stratification::roc_curve(score, response);
-      perf.auc = roc.auc;
-      perf.auc_lower = roc.auc_lower;
-      perf.auc_upper = roc.auc_upper;
-      const stratification::ThresholdChoice best = stratification::youden_threshold(roc);
-      perf.youden_threshold = best.threshold;
-      perf.sensitivity = best.sensitivity;
-      perf.specificity = best.specificity;
-      const double prevalence = static_cast<double>(perf.responders) / perf.patients;
-      const stratification::PredictiveValues pv =
-          stratification::predictive_values(best.sensitivity, best.specificity, prevalence);
-      perf.ppv = pv.ppv;
-      perf.npv = pv.npv;
-      for (std::size_t i = 0; i < roc.threshold.size(); ++i) {
-        perf.roc_fpr.push_back(1.0 - roc.specificity[i]);
-        perf.roc_tpr.push_back(roc.sensitivity[i]);
-      }
-    } catch (const std::invalid_argument& e) {
-      perf.auc = perf.auc_lower = perf.auc_upper = std::numeric_limits<double>::quiet_NaN();
-      perf.youden_threshold = std::numeric_limits<double>::quiet_NaN();
-      note("ROC", e);
-    }
+    fill_roc(score, response, perf);
     try {
       const auto c = stratification::spearman(exposure_score, exposure);
       perf.spearman_exposure = c.estimate;
@@ -1006,6 +1014,48 @@ std::vector<BiomarkerPerformance> biomarker_performance(const Trial& trial,
     }
     out.push_back(std::move(perf));
   }
+  if (trial.spec.biomarkers.size() < 2) return out;
+  // All biomarkers combined by logistic regression for response; its linear predictor is the
+  // combined score. The AUC is apparent (in-sample), so optimistic for small trials.
+  BiomarkerPerformance combined;
+  std::vector<std::string> terms;
+  for (const auto& b : trial.spec.biomarkers) terms.push_back(b.name);
+  combined.name = "COMBINED";
+  std::vector<std::vector<double>> rows;
+  std::vector<bool> response;
+  for (const auto& p : all) {
+    if (p.replicate != 0 || p.arm != 0 || !p.failure.empty()) continue;
+    rows.push_back(p.biomarkers);
+    response.push_back(p.endpoints.objective_response);
+  }
+  combined.patients = static_cast<int>(rows.size());
+  combined.responders = static_cast<int>(std::count(response.begin(), response.end(), true));
+  combined.spearman_exposure = combined.spearman_best_change =
+      std::numeric_limits<double>::quiet_NaN();
+  try {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()),
+                      static_cast<Eigen::Index>(terms.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      for (std::size_t j = 0; j < terms.size(); ++j) {
+        x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+      }
+    }
+    const stratification::LogisticModel m = stratification::fit_logistic(x, response, terms);
+    std::vector<double> score(m.linear_predictor.data(),
+                              m.linear_predictor.data() + m.linear_predictor.size());
+    combined.note = "logistic score (apparent AUC):";
+    for (Eigen::Index k = 0; k < m.coef.size(); ++k) {
+      combined.note += fmt::format(" {} {:.4g} (p {:.3g})", m.terms[static_cast<std::size_t>(k)],
+                                   m.coef(k), m.p(k));
+    }
+    fill_roc(score, response, combined);
+  } catch (const std::invalid_argument& e) {
+    combined.auc = combined.auc_lower = combined.auc_upper =
+        std::numeric_limits<double>::quiet_NaN();
+    combined.youden_threshold = std::numeric_limits<double>::quiet_NaN();
+    combined.note = fmt::format("logistic score: {}", e.what());
+  }
+  out.push_back(std::move(combined));
   return out;
 }
 

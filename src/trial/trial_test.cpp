@@ -430,6 +430,37 @@ TEST_F(TrialTest, EnrichmentSelectsByTheYoudenThresholdOfAllComers) {
   }
 }
 
+TEST_F(TrialTest, TwoBiomarkersAreAlsoCombinedByLogisticRegression) {
+  const std::string biomarkers =
+      "  biomarkers:\n"
+      "    - {name: IHC_A, kind: tissue, source: KKILL, sampling_error: 30 %,\n"
+      "       cutpoints: [0.0005, 0.001, 0.0015, 0.002, 0.003]}\n"
+      "    - {name: IHC_B, kind: tissue, source: KKILL, sampling_error: 60 %,\n"
+      "       cutpoints: [0.0005, 0.001, 0.0015, 0.002, 0.003]}\n"
+      "  recist: {complete_response_below: 10 mm}\n";
+  const std::string arms = R"(  arms:
+    - name: A
+      patients: 60
+      dosing: [{dose: 50 mg/m2 every 7 days x 6, into: CENT}]
+)";
+  const TrialResult r = run_trial(load(
+      scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarkers, arms, "SLD0: 30 %, KKILL: 80 %, KG: 80 %")));
+  ASSERT_EQ(r.biomarker_performance.size(), 3u);
+  const BiomarkerPerformance& combined = r.biomarker_performance[2];
+  EXPECT_EQ(combined.name, "COMBINED");
+  EXPECT_EQ(combined.patients, 60);
+  EXPECT_TRUE(std::isfinite(combined.auc)) << combined.note;
+  EXPECT_NE(combined.note.find("IHC_A"), std::string::npos) << combined.note;
+  EXPECT_GT(combined.auc, 0.5);
+  // Scores that split responders from non-responders exactly have no logistic fit: a note, not
+  // a number.
+  const TrialResult separated = run_trial(load(
+      scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarkers, arms, "SLD0: 30 %, KKILL: 80 %")));
+  const BiomarkerPerformance& none = separated.biomarker_performance[2];
+  EXPECT_TRUE(std::isnan(none.auc));
+  EXPECT_NE(none.note.find("separation"), std::string::npos) << none.note;
+}
+
 TEST_F(TrialTest, LiquidBiopsyCountsArePoissonAroundTheExpectedMean) {
   const std::string biomarker =
       "  biomarkers:\n"

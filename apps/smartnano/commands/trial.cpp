@@ -96,9 +96,12 @@ int run_trial_file(const TrialArgs& args) {
   for (const auto& b : result.biomarker_performance) {
     std::cout << fmt::format(
         "Biomarker {} for response on {}: AUC {:.2f} ({:.2f}-{:.2f}), Youden threshold {:.4g} "
-        "(sensitivity {:.2f}, specificity {:.2f}); Spearman with tumour exposure {:.2f}\n",
+        "(sensitivity {:.2f}, specificity {:.2f}){}\n",
         b.name, t.spec.arms[0].name, b.auc, b.auc_lower, b.auc_upper, b.youden_threshold,
-        b.sensitivity, b.specificity, b.spearman_exposure);
+        b.sensitivity, b.specificity,
+        std::isnan(b.spearman_exposure)
+            ? std::string()
+            : fmt::format("; Spearman with tumour exposure {:.2f}", b.spearman_exposure));
   }
   print_trial(t, result, result.selected ? "All-comers" : "First trial");
   if (result.selected) {
