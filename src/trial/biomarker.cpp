@@ -36,6 +36,26 @@ double sphere_recovery_coefficient(double diameter_mm, double fwhm_mm) {
   return std::erf(x / std::sqrt(2.0)) - std::sqrt(2.0 / M_PI) * x * std::exp(-0.5 * x * x);
 }
 
+namespace {
+
+// A Poisson count: exact inversion of the cumulative distribution from one uniform; above a
+// mean of 500 (where exp(-mean) underflows) the normal approximation, exact enough there.
+double poisson(RandomStream& stream, double mean) {
+  if (!(mean > 0)) return 0.0;
+  if (mean > 500) return std::max(0.0, std::round(mean + std::sqrt(mean) * stream.normal()));
+  const double u = stream.uniform();
+  double p = std::exp(-mean), cumulative = p;
+  int k = 0;
+  while (u > cumulative && k < 100000) {
+    ++k;
+    p *= mean / k;
+    cumulative += p;
+  }
+  return k;
+}
+
+}  // namespace
+
 BiomarkerPanel::BiomarkerPanel(const std::vector<BiomarkerSpec>& specs, std::uint64_t seed)
     : specs_(specs), seed_(seed) {
   for (const auto& s : specs_) {
@@ -106,21 +126,24 @@ std::vector<double> BiomarkerPanel::measure(std::size_t index,
             patient.parameters[static_cast<std::size_t>(s.tumour_size_parameter)] *
             s.tumour_size_factor_mm;
         const double mean = s.cells_per_mm * size_mm;
-        if (mean > 500) {  // exp(-mean) would underflow; the normal approximation is exact enough
-          value = std::max(0.0, std::round(mean + std::sqrt(mean) * noise.normal()));
+        const double cells = poisson(noise, mean);
+        if (s.liquid_value == BiomarkerSpec::LiquidValue::kCount) {
+          value = cells;
           break;
         }
-        // Poisson by inversion of the cumulative distribution (exact, from one uniform).
-        const double u = noise.uniform();
-        double p = std::exp(-mean), cumulative = p;
-        int k = 0;
-        while (u > cumulative && k < 1'000'000) {
-          ++k;
-          p *= mean / k;
-          cumulative += p;
-          if (p == 0.0 && k > mean) break;
+        const double level = s.receptor_is_parameter
+                                 ? patient.parameters[static_cast<std::size_t>(s.receptor_index)]
+                                 : patient.reported[static_cast<std::size_t>(s.receptor_index)];
+        // P(a cell's level >= positive_at) for a log-normal cell level around the patient's.
+        double p = level >= s.positive_at ? 1.0 : 0.0;
+        if (s.cell_sdlog > 0 && level > 0) {
+          p = 0.5 * std::erfc(-(std::log(level / s.positive_at) / s.cell_sdlog) / std::sqrt(2.0));
         }
-        value = k;
+        double positive = 0.0;
+        for (double c = 0; c < cells; ++c) positive += noise.uniform() < p ? 1.0 : 0.0;
+        value = s.liquid_value == BiomarkerSpec::LiquidValue::kPositiveCount
+                    ? positive
+                    : (cells > 0 ? positive / cells : 0.0);
         break;
       }
     }

@@ -262,7 +262,8 @@ void read_biomarkers(const YamlInput& list, const std::string& yaml, const std::
     bm.expect_keys({"name",    "kind",           "description", "model",        "parameters",
                     "carrier", "dose",           "into",        "at",           "output",
                     "unit",    "partial_volume", "noise",       "relaxivity",   "molar_mass",
-                    "source",  "sampling_error", "cutpoints",   "cells_per_mm", "tumour_size"});
+                    "source",  "sampling_error", "cutpoints",   "cells_per_mm", "tumour_size",
+                    "value",   "receptor",       "positive_at", "cell_sd"});
     BiomarkerSpec b;
     b.name = bm["name"].as_string();
     if (!names.insert(b.name).second) bm["name"].fail("two biomarkers have this name");
@@ -341,6 +342,43 @@ void read_biomarkers(const YamlInput& list, const std::string& yaml, const std::
         bm["tumour_size"].fail("the tumour size parameter must be a length");
       }
       b.tumour_size_factor_mm = units::conversion_factor(unit, units::parse_unit("mm"));
+      if (bm.has("value")) {
+        const std::string v = bm["value"].as_string();
+        if (v == "count") {
+          b.liquid_value = BiomarkerSpec::LiquidValue::kCount;
+        } else if (v == "positive_count") {
+          b.liquid_value = BiomarkerSpec::LiquidValue::kPositiveCount;
+        } else if (v == "positive_fraction") {
+          b.liquid_value = BiomarkerSpec::LiquidValue::kPositiveFraction;
+        } else {
+          bm["value"].fail(
+              fmt::format("'{}' is not one of count, positive_count, "
+                          "positive_fraction",
+                          v));
+        }
+      }
+      if (b.liquid_value != BiomarkerSpec::LiquidValue::kCount) {
+        const std::string receptor = bm["receptor"].as_string();
+        const auto reported = s.reported_names();
+        if (const int p = m.parameter_index(receptor); p >= 0) {
+          b.receptor_index = p;
+        } else if (auto it = std::find(reported.begin(), reported.end(), receptor);
+                   it != reported.end()) {
+          b.receptor_is_parameter = false;
+          b.receptor_index = static_cast<int>(it - reported.begin());
+        } else {
+          bm["receptor"].fail(
+              fmt::format("'{}' is neither a model parameter nor a reported "
+                          "phenotype (reported: {})",
+                          receptor, fmt::join(reported, ", ")));
+        }
+        b.positive_at = bm["positive_at"].as_double();
+        if (!(b.positive_at > 0)) bm["positive_at"].fail("must be > 0");
+        if (bm.has("cell_sd")) {
+          b.cell_sdlog = bm["cell_sd"].as_double();
+          if (!(b.cell_sdlog >= 0)) bm["cell_sd"].fail("must be >= 0 (SD of the log level)");
+        }
+      }
     }
     spec.biomarkers.push_back(std::move(b));
   }
@@ -550,8 +588,10 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
       if (!std::isfinite(rule.threshold)) value.fail("must be a finite number");
       // A bound no patient can pass (or every patient passes) is a mistake, not a selection.
       const BiomarkerSpec& b = spec.biomarkers[static_cast<std::size_t>(rule.biomarker)];
-      const double high = b.kind == BiomarkerKind::kTissue
-                              ? static_cast<double>(b.cutpoints.size())
+      const double high = b.kind == BiomarkerKind::kTissue ? static_cast<double>(b.cutpoints.size())
+                          : b.kind == BiomarkerKind::kLiquid &&
+                                  b.liquid_value == BiomarkerSpec::LiquidValue::kPositiveFraction
+                              ? 1.0
                               : std::numeric_limits<double>::infinity();
       if (!(rule.threshold >= 0 && rule.threshold <= high)) {
         value.fail(fmt::format(

@@ -443,8 +443,8 @@ TEST_F(TrialTest, TwoBiomarkersAreAlsoCombinedByLogisticRegression) {
       patients: 60
       dosing: [{dose: 50 mg/m2 every 7 days x 6, into: CENT}]
 )";
-  const TrialResult r = run_trial(load(
-      scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarkers, arms, "SLD0: 30 %, KKILL: 80 %, KG: 80 %")));
+  const TrialResult r = run_trial(load(scenario("KG: 0.005, KKILL: 0.0015, OS_A: 9", biomarkers,
+                                                arms, "SLD0: 30 %, KKILL: 80 %, KG: 80 %")));
   ASSERT_EQ(r.biomarker_performance.size(), 3u);
   const BiomarkerPerformance& combined = r.biomarker_performance[2];
   EXPECT_EQ(combined.name, "COMBINED");
@@ -474,6 +474,29 @@ TEST_F(TrialTest, LiquidBiopsyCountsArePoissonAroundTheExpectedMean) {
   }
   // 200 patients with means of about 10 cells: the total is within 4 Poisson SDs.
   EXPECT_NEAR(sum, expected, 4.0 * std::sqrt(expected));
+}
+
+TEST_F(TrialTest, ReceptorPositiveFractionOfCirculatingCells) {
+  // Without cell-to-cell spread a cell is positive exactly when the patient's level (here
+  // KKILL) is at or above the cut: the fraction is 1 or 0 (0 too when no cell was found).
+  const std::string biomarker =
+      "  biomarkers:\n"
+      "    - {name: CTC_POS, kind: liquid, cells_per_mm: 0.5, tumour_size: SLD0,\n"
+      "       value: positive_fraction, receptor: KKILL, positive_at: 0.002}\n"
+      "    - {name: CTC_POS_SPREAD, kind: liquid, cells_per_mm: 0.5, tumour_size: SLD0,\n"
+      "       value: positive_fraction, receptor: KKILL, positive_at: 0.002, cell_sd: 1}\n";
+  const TrialResult r =
+      run_trial(load(scenario("KKILL: 0.002, OS_A: 9", biomarker, "", "SLD0: 30 %, KKILL: 80 %")));
+  const Trial trial =
+      load(scenario("KKILL: 0.002, OS_A: 9", biomarker, "", "SLD0: 30 %, KKILL: 80 %"));
+  const int kkill = trial.scenario.model->parameter_index("KKILL");
+  int mixed = 0;
+  for (const auto& p : r.patients) {
+    const double v = p.biomarkers[0];
+    EXPECT_TRUE(v == 0.0 || v == 1.0) << v;
+    mixed += p.biomarkers[1] > 0.0 && p.biomarkers[1] < 1.0;
+  }
+  EXPECT_GT(mixed, 0);  // with spread, some cells of a patient are positive and some not
 }
 
 TEST(Trial, SphereRecoveryUnderAGaussianPointSpreadFunction) {

@@ -56,6 +56,16 @@ struct BiomarkerSpec {
   double cells_per_mm = 0.0;
   int tumour_size_parameter = -1;
   double tumour_size_factor_mm = 1.0;
+  // Liquid, receptor-positive cells: each cell's receptor level is log-normal (SD of the log
+  // `cell_sdlog`) around the patient's level (a parameter or reported phenotype); a cell is
+  // positive at or above `positive_at`. The value is then the positive count, or the positive
+  // fraction (0 when no cell was found).
+  enum class LiquidValue { kCount, kPositiveCount, kPositiveFraction };
+  LiquidValue liquid_value = LiquidValue::kCount;
+  bool receptor_is_parameter = true;
+  int receptor_index = -1;
+  double positive_at = 1.0;
+  double cell_sdlog = 0.0;
 };
 
 // Measures every biomarker of one patient. Thread-compatible: one per thread.
