@@ -361,6 +361,15 @@ std::string no_data_svg(const PlotOptions& options, std::string_view root_class)
   return svg.finish();
 }
 
+std::string clipped_plot_problems(const PlotOptions& options, double clip_above_pct) {
+  std::string problems = options.validate();
+  if (!(std::isfinite(clip_above_pct) && clip_above_pct > 20.0)) {
+    problems += fmt::format("{}clip_above_pct = {} must be finite and > 20",
+                            problems.empty() ? "" : "; ", clip_above_pct);
+  }
+  return problems;
+}
+
 void check_options(std::string_view function, const std::string& problems) {
   if (!problems.empty()) throw std::invalid_argument(fmt::format("{}: {}", function, problems));
 }

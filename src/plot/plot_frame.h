@@ -104,4 +104,8 @@ std::string no_data_svg(const PlotOptions& options, std::string_view root_class)
 // Throws std::invalid_argument("<function>: <problems>") when `problems` is not empty.
 void check_options(std::string_view function, const std::string& problems);
 
+// PlotOptions' problems plus one for a clip level that is not finite or not above the +20 %
+// reference line (waterfall and spider plots).
+std::string clipped_plot_problems(const PlotOptions& options, double clip_above_pct);
+
 }  // namespace smartnano::plot::detail

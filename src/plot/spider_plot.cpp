@@ -17,12 +17,7 @@ using detail::SvgWriter;
 using detail::TextStyle;
 
 std::string SpiderOptions::validate() const {
-  std::string problems = PlotOptions::validate();
-  if (!(std::isfinite(clip_above_pct) && clip_above_pct > 20.0)) {
-    problems += fmt::format("{}clip_above_pct = {} must be finite and > 20",
-                            problems.empty() ? "" : "; ", clip_above_pct);
-  }
-  return problems;
+  return detail::clipped_plot_problems(*this, clip_above_pct);
 }
 
 namespace {
