@@ -23,6 +23,7 @@
 #include "smartnano/population/population.h"
 #include "smartnano/runner/population_run.h"
 #include "smartnano/scenario/scenario.h"
+#include "smartnano/screening/design_space.h"
 #include "smartnano/simulation/dataset_binding.h"
 #include "smartnano/simulation/simulate_all.h"
 #include "smartnano/simulation/subject_simulator.h"
