@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add_survival_command(app, action);
   add_trial_command(app, action);
   add_lesion_command(app, action);
+  add_barcodes_command(app, action);
   add_params_command(app, action);
   try {
     app.parse(argc, argv);

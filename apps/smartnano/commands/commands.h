@@ -34,6 +34,7 @@ void add_survival_command(CLI::App& app, Action& action);
 void add_params_command(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_lesion_command(CLI::App& app, Action& action);
+void add_barcodes_command(CLI::App& app, Action& action);
 
 // A virtual trial run (`smartnano trial`, or `smartnano run` on a scenario with a trial:).
 struct TrialArgs {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark of `smartnano barcodes` (docs/barcodes.md): generates READS synthetic reads
+# (bench/fastq_gen.cpp; 100 bases, 12-base barcodes after the flank CTGCAG, 96 barcodes), writes
+# them plain and gzip (gzip -1), and times on each file
+#   - the floor: `wc -l FILE` (plain) and `zcat FILE | wc -l` (gzip),
+#   - smartnano barcodes --flank CTGCAG --mismatches 1 with THREADS threads,
+#   - an awk | sort | uniq -c pipeline counting the exact barcodes after the flank.
+# Prints seconds, reads/s and ratios. Not part of the test suite.
+# Usage: bench/fastq_counter.sh [SMARTNANO] [READS] [WORKDIR]   (THREADS=n in the environment)
+set -euo pipefail
+
+smartnano="${1:-build/apps/smartnano/smartnano}"
+reads="${2:-20000000}"
+work="${3:-$(mktemp -d "${TMPDIR:-/tmp}/fastq-bench.XXXXXX")}"
+threads="${THREADS:-$(nproc)}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mkdir -p "$work"
+
+seconds() {  # seconds a command takes, its output discarded
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+if [[ ! -s "$work/reads.fastq" || ! -s "$work/reads.fastq.gz" ]]; then
+  echo "generating $reads reads in $work ..."
+  g++ -O2 -std=c++17 "$here/fastq_gen.cpp" -o "$work/fastq_gen"
+  "$work/fastq_gen" "$reads" "$work/whitelist.csv" >"$work/reads.fastq"
+  gzip -1 -c "$work/reads.fastq" >"$work/reads.fastq.gz"
+fi
+plain_mb=$(($(stat -c %s "$work/reads.fastq") / 1000000))
+gzip_mb=$(($(stat -c %s "$work/reads.fastq.gz") / 1000000))
+
+awk_count() {
+  LC_ALL=C awk 'NR % 4 == 2 { i = index($0, "CTGCAG"); if (i) print substr($0, i + 6, 12) }' \
+    | LC_ALL=C sort | LC_ALL=C uniq -c
+}
+floor_plain() { wc -l "$work/reads.fastq"; }
+floor_gzip() { zcat "$work/reads.fastq.gz" | wc -l; }
+awk_plain() { awk_count <"$work/reads.fastq"; }
+awk_gzip() { zcat "$work/reads.fastq.gz" | awk_count; }
+ours() {
+  "$smartnano" barcodes "$1" -w "$work/whitelist.csv" --flank CTGCAG --mismatches 1 \
+    --threads "$threads" --sample bench -o "$work/out"
+}
+ours_plain() { ours "$work/reads.fastq"; }
+ours_gzip() { ours "$work/reads.fastq.gz"; }
+
+ours_plain >/dev/null  # warm the page cache
+echo "reads: $reads; plain ${plain_mb} MB, gzip ${gzip_mb} MB; smartnano with $threads thread(s)"
+printf '%-6s %-28s %9s %14s %12s\n' file tool seconds reads/s vs-floor
+for kind in plain gzip; do
+  t_floor=$(seconds "floor_$kind")
+  t_ours=$(seconds "ours_$kind")
+  t_awk=$(seconds "awk_$kind")
+  for row in "floor:$t_floor" "smartnano barcodes:$t_ours" "awk|sort|uniq:$t_awk"; do
+    name="${row%%:*}"
+    t="${row##*:}"
+    printf '%-6s %-28s %9.2f %14.0f %11.2fx\n' "$kind" "$name" "$t" \
+      "$(echo "$reads / $t" | bc -l)" "$(echo "$t / $t_floor" | bc -l)"
+  done
+  printf '%-6s smartnano is %.1fx faster than awk|sort|uniq\n' "$kind" \
+    "$(echo "$t_awk / $t_ours" | bc -l)"
+done
+cat "$work/out/barcode_summary.csv"
