@@ -2,6 +2,7 @@
 // docs/api.md says in one line what each header gives.
 #pragma once
 
+#include "smartnano/barcodes/barcodes.h"
 #include "smartnano/carrier/carrier_design.h"
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
