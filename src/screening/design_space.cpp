@@ -51,6 +51,19 @@ double Factor::value_at(double u) const {
   return log_scale ? low * std::pow(high / low, u) : low + (high - low) * u;
 }
 
+double Factor::coordinate_of(double value) const {
+  if (is_discrete()) {
+    std::size_t nearest = 0;
+    for (std::size_t k = 1; k < levels.size(); ++k) {
+      if (std::abs(levels[k] - value) < std::abs(levels[nearest] - value)) nearest = k;
+    }
+    return (static_cast<double>(nearest) + 0.5) / static_cast<double>(levels.size());
+  }
+  const double u =
+      log_scale ? std::log(value / low) / std::log(high / low) : (value - low) / (high - low);
+  return std::clamp(u, 0.0, 1.0);
+}
+
 Constraint parse_constraint(const std::string& text) {
   try {
     return Constraint{text, expr::parse(text)};
@@ -192,6 +205,70 @@ Design make_design(const DesignSpace& space, DesignKind kind, std::size_t size,
     throw std::invalid_argument(
         fmt::format("the constraints reject all {} candidates of the {} design", design.generated,
                     to_string(kind)));
+  }
+  return design;
+}
+
+Design make_refined_design(const DesignSpace& space,
+                           const std::vector<std::vector<double>>& centres, std::size_t size,
+                           double shrink, std::uint64_t seed) {
+  space.check();
+  if (centres.empty()) throw std::invalid_argument("a refined design needs at least one centre");
+  if (size == 0) throw std::invalid_argument("a refined design needs a size >= 1");
+  if (!(shrink > 0.0 && shrink <= 1.0)) {
+    throw std::invalid_argument(fmt::format("shrink {} must be in (0, 1]", shrink));
+  }
+  const std::size_t d = space.factors.size();
+  Design design;
+  for (const auto& f : space.factors) design.factors.push_back(f.name);
+  for (std::size_t c = 0; c < centres.size() && c < size; ++c) {
+    if (centres[c].size() != d) {
+      throw std::invalid_argument(
+          fmt::format("centre {} has {} values for {} factors", c, centres[c].size(), d));
+    }
+    // Points of this centre: every size-th point, round-robin.
+    const std::size_t n = size / centres.size() + (c < size % centres.size() ? 1 : 0);
+    std::vector<double> low(d), width(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      const double u = space.factors[j].coordinate_of(centres[c][j]);
+      low[j] = std::clamp(u - shrink / 2, 0.0, 1.0 - shrink);
+      width[j] = shrink;
+    }
+    population::RandomStream stream(seed, c, population::named_covariate_purpose("refine"));
+    std::vector<std::vector<double>> u(n, std::vector<double>(d));
+    for (std::size_t j = 0; j < d; ++j) {
+      std::vector<std::size_t> strata(n);
+      std::iota(strata.begin(), strata.end(), 0);
+      for (std::size_t i = n; i > 1; --i) {
+        const std::size_t k = std::min(i - 1, static_cast<std::size_t>(stream.uniform() * i));
+        std::swap(strata[i - 1], strata[k]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        u[i][j] = (static_cast<double>(strata[i]) + stream.uniform()) / static_cast<double>(n);
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<double> candidate(d);
+      bool admitted = false;
+      for (int attempt = 0; attempt <= 20 && !admitted; ++attempt) {
+        for (std::size_t j = 0; j < d; ++j) {
+          const Factor& f = space.factors[j];
+          const double v = attempt == 0 ? u[i][j] : stream.uniform();
+          candidate[j] = f.is_discrete() ? centres[c][j] : f.value_at(low[j] + width[j] * v);
+        }
+        admitted = space.admits(candidate);
+      }
+      ++design.generated;
+      if (admitted) {
+        design.candidates.push_back(std::move(candidate));
+      } else {
+        ++design.rejected;
+      }
+    }
+  }
+  if (design.candidates.empty()) {
+    throw std::invalid_argument(fmt::format(
+        "the constraints reject all {} points of the refined design", design.generated));
   }
   return design;
 }

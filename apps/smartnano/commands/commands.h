@@ -35,6 +35,8 @@ void add_params_command(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_lesion_command(CLI::App& app, Action& action);
 void add_barcodes_command(CLI::App& app, Action& action);
+// `screen` splits candidate-subject simulations across the processes of `comm`.
+void add_screen_command(CLI::App& app, Action& action, runner::Communicator& comm);
 
 // A virtual trial run (`smartnano trial`, or `smartnano run` on a scenario with a trial:).
 struct TrialArgs {
@@ -47,5 +49,16 @@ struct TrialArgs {
 };
 bool is_trial_scenario(const std::string& path);
 int run_trial_file(const TrialArgs& args);
+
+// A formulation screen (`smartnano screen`, or `smartnano run` on a scenario with a screen:).
+struct ScreenArgs {
+  std::string scenario;
+  std::string out = "smartnano-screen";
+  int threads = 0;
+  bool progress = false;
+  bool quiet = false;
+};
+bool is_screen_scenario(const std::string& path);
+int run_screen_file(const ScreenArgs& args, runner::Communicator& comm);
 
 }  // namespace smartnano::cli

@@ -220,6 +220,15 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         trial.quiet = args->quiet;
         return run_trial_file(trial);
       }
+      if (is_screen_scenario(args->scenario)) {
+        ScreenArgs screen;
+        screen.scenario = args->scenario;
+        screen.out = args->out;
+        screen.threads = args->threads;
+        screen.progress = args->progress;
+        screen.quiet = args->quiet;
+        return run_screen_file(screen, comm);
+      }
       return simulate(scenario::load_scenario_file(args->scenario), *args, args->scenario,
                       command_line, comm);
     };

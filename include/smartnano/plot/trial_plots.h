@@ -204,4 +204,29 @@ struct RocOptions : PlotOptions {
 // operating point), "legend" (when there are several curves or any label or AUC to show).
 std::string roc_svg(const std::vector<RocCurvePlot>& curves, const RocOptions& options = {});
 
+// ---------------------------------------------------------------------------------------------
+// Pareto plot (formulation screens)
+
+// One screened candidate on two objectives. `front` 1 is the non-dominated set; `refined` marks
+// candidates of a second (refined) stage; `label` is its tooltip.
+struct ParetoPoint {
+  double x = 0.0, y = 0.0;
+  int front = 1;
+  bool refined = false;
+  std::string label{};
+};
+
+struct ParetoOptions : PlotOptions {
+  bool maximise_x = true;  // the direction of "better", for the front's staircase
+  bool maximise_y = true;
+  std::string validate() const;
+};
+
+// Every candidate as a point (x and y axes padded around the finite values): first-front points
+// in colour and joined by the staircase that bounds the dominated region, the others grey;
+// refined candidates as squares, first-stage ones as circles. Classes: "pareto-point" (one per
+// finite point, with its label as <title>), "pareto-front" (the staircase, when the front has a
+// finite point), "legend". No finite point gives the "No data" picture.
+std::string pareto_svg(const std::vector<ParetoPoint>& points, const ParetoOptions& options = {});
+
 }  // namespace smartnano::plot

@@ -31,10 +31,13 @@ struct Factor {
   std::vector<std::string> validate() const;
   // The factor's value at unit coordinate u in [0, 1].
   double value_at(double u) const;
+  // The unit coordinate of `value`: the inverse of value_at for a continuous factor (clamped to
+  // [0, 1]); for a discrete factor, the middle of the stratum of the level nearest to `value`.
+  double coordinate_of(double value) const;
 };
 
 // A constraint between factors: an expression that must be true (non-zero), e.g.
-// "ligand_mol_percent <= 0.5 * peg_mol_percent" or "diameter_nm >= 60 or carrier == 1".
+// "ligand_mol_percent <= 0.5 * peg_mol_percent" or "diameter_nm >= 60 || carrier == 1".
 struct Constraint {
   std::string text;
   expr::NodePtr expression;
@@ -71,5 +74,16 @@ struct Design {
 // 10 million candidates, or no candidate is left.
 Design make_design(const DesignSpace& space, DesignKind kind, std::size_t size,
                    std::uint64_t seed = 1);
+
+// A refined design around `centres` (candidates of an earlier design, e.g. its Pareto front):
+// `size` points shared round-robin among the centres; around each, a Latin hypercube in a box
+// `shrink` wide (in unit coordinates, clipped to [0, 1]) for the continuous factors, while
+// discrete factors keep the centre's level. A point that breaks a constraint is redrawn
+// uniformly in its box (up to 20 times, then dropped and counted as rejected). Seeded like
+// make_design. Throws std::invalid_argument for no centre, a centre with the wrong number of
+// values, size 0, shrink outside (0, 1], or no admissible point.
+Design make_refined_design(const DesignSpace& space,
+                           const std::vector<std::vector<double>>& centres, std::size_t size,
+                           double shrink, std::uint64_t seed = 1);
 
 }  // namespace smartnano::screening

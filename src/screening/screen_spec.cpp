@@ -1,0 +1,502 @@
+// Reading the `screen:` section of a scenario file and building each candidate's scenario
+// (docs/screening.md).
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "model/yaml_input.h"
+#include "scenario/population_scenario.h"
+#include "smartnano/core/error.h"
+#include "smartnano/screening/screen.h"
+
+namespace smartnano::screening {
+
+using model::YamlInput;
+
+namespace {
+
+// The `carrier:` fields a factor can set, with the unit its values are written in.
+struct CarrierField {
+  const char* name;
+  const char* unit;
+};
+constexpr CarrierField kCarrierFields[] = {
+    {"diameter", "nm"},          {"pdi", "1"},
+    {"zeta_potential", "mV"},    {"peg_mol_percent", "1"},
+    {"ligand_mol_percent", "1"}, {"release_half_life", "h"},
+    {"drug_loading", "1"},       {"encapsulation_efficiency", "1"},
+};
+
+const CarrierField* carrier_field(const std::string& name) {
+  for (const auto& f : kCarrierFields) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// The value of a factor in the unit of what it sets.
+double factor_value(const YamlInput& at, const units::Unit& unit, const std::string& what) {
+  return scenario::quantity_in(at, unit, what);
+}
+
+// A number written so that YAML and the unit parser read back exactly the same double.
+std::string exact(double v) { return fmt::format("{}", v); }
+
+// The scenario text of `root` with the values of a candidate set.
+std::string candidate_yaml(const YAML::Node& base, const ScreenSpec& spec,
+                           const std::vector<double>& values) {
+  YAML::Node root = YAML::Clone(base);
+  root.remove("screen");
+  auto set_section = [&root](const char* section, const YAML::Node& entries) {
+    if (!root[section] || !root[section].IsMap()) root[section] = YAML::Node(YAML::NodeType::Map);
+    for (const auto& kv : entries) {
+      root[section][kv.first.as<std::string>()] = YAML::Clone(kv.second);
+    }
+  };
+  // Options first, so that a factor naming the same field directly wins.
+  for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
+    const FactorBinding& b = spec.bindings[j];
+    if (b.target != FactorTarget::kOption) continue;
+    const auto level = static_cast<std::size_t>(std::lround(values[j]));
+    const YAML::Node& option = b.options.at(level);
+    if (option["carrier"]) set_section("carrier", option["carrier"]);
+    if (option["parameters"]) set_section("parameters", option["parameters"]);
+  }
+  for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
+    const FactorBinding& b = spec.bindings[j];
+    if (b.target == FactorTarget::kOption) continue;
+    const char* section = b.target == FactorTarget::kCarrier ? "carrier" : "parameters";
+    if (!root[section] || !root[section].IsMap()) root[section] = YAML::Node(YAML::NodeType::Map);
+    // Bare numbers: in the carrier field's unit or the parameter's model unit.
+    root[section][b.field] = exact(values[j]);
+  }
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << root;
+  return out.c_str();
+}
+
+std::string candidate_label(const ScreenSpec& spec, const std::vector<double>& values) {
+  std::vector<std::string> parts;
+  for (std::size_t j = 0; j < spec.space.factors.size(); ++j) {
+    const Factor& f = spec.space.factors[j];
+    if (!f.labels.empty()) {
+      parts.push_back(fmt::format("{} = {}", f.name,
+                                  f.labels.at(static_cast<std::size_t>(std::lround(values[j])))));
+    } else {
+      parts.push_back(fmt::format("{} = {:.4g}", f.name, values[j]));
+    }
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+void read_factor(const std::string& name, const YamlInput& at, const model::Model& m,
+                 ScreenSpec& spec) {
+  Factor f;
+  f.name = name;
+  FactorBinding b;
+  b.field = name;
+  if (!at.is_map()) {
+    at.fail(fmt::format(
+        "factor '{}' is a map: {{low: ..., high: ...}}, {{levels: [...]}} or {{options: ...}}",
+        name));
+  }
+  units::Unit unit;
+  if (at.has("options")) {
+    at.expect_keys({"options"});
+    b.target = FactorTarget::kOption;
+    if (carrier_field(name) || m.parameter_index(name) >= 0) {
+      at.fail(fmt::format(
+          "factor '{}' has options but is also the name of a {}; name the categorical factor "
+          "after what it chooses (carrier_type, drug, ...)",
+          name, carrier_field(name) ? "carrier field" : "model parameter"));
+    }
+    const YamlInput options = at["options"];
+    if (!options.is_map() || options.entries().empty()) {
+      options.fail("options is a map of named options, each {carrier: {...}, parameters: {...}}");
+    }
+    double level = 0.0;
+    for (const auto& [label, option] : options.entries()) {
+      if (!option.is_map()) {
+        option.fail(fmt::format("option '{}' is a map with carrier and/or parameters", label));
+      }
+      option.expect_keys({"carrier", "parameters"});
+      for (const char* section : {"carrier", "parameters"}) {
+        if (option.has(section) && !option[section].is_map()) {
+          option[section].fail(fmt::format("'{}' of option '{}' is a map", section, label));
+        }
+      }
+      f.labels.push_back(label);
+      f.levels.push_back(level);
+      level += 1.0;
+      b.options.push_back(YAML::Clone(option.node()));
+    }
+  } else {
+    const CarrierField* field = carrier_field(name);
+    if (field) {
+      b.target = FactorTarget::kCarrier;
+      unit = units::parse_unit(field->unit);
+    } else {
+      const int p = m.parameter_index(name);
+      if (p < 0) {
+        std::vector<std::string> names;
+        for (const auto& c : kCarrierFields) names.emplace_back(c.name);
+        for (const auto& q : m.parameters()) names.push_back(q.name);
+        at.fail(fmt::format(
+            "factor '{}' is neither a carrier field ({}) nor a parameter of model '{}'{}; a "
+            "categorical factor has options",
+            name, fmt::join(std::vector<std::string>(names.begin(), names.begin() + 8), ", "),
+            m.name(), did_you_mean(name, names)));
+      }
+      b.target = FactorTarget::kParameter;
+      unit = m.parameters()[static_cast<std::size_t>(p)].unit;
+    }
+    if (at.has("levels")) {
+      at.expect_keys({"levels"});
+      const YamlInput levels = at["levels"];
+      if (!levels.is_sequence() || levels.items().empty()) {
+        levels.fail("levels is a list of values, e.g. [60 nm, 100 nm]");
+      }
+      for (const auto& item : levels.items()) {
+        f.levels.push_back(factor_value(item, unit, "factor " + name));
+      }
+    } else {
+      at.expect_keys({"low", "high", "scale", "factorial_levels"});
+      if (!at.has("low") || !at.has("high")) {
+        at.fail(fmt::format("factor '{}' needs low and high (or levels, or options)", name));
+      }
+      f.low = factor_value(at["low"], unit, "low");
+      f.high = factor_value(at["high"], unit, "high");
+      if (at.has("scale")) {
+        const std::string scale = at["scale"].as_string();
+        if (scale != "log" && scale != "linear") at["scale"].fail("scale is linear or log");
+        f.log_scale = scale == "log";
+      }
+      if (at.has("factorial_levels")) {
+        f.factorial_levels = static_cast<int>(at["factorial_levels"].as_integer());
+      }
+    }
+  }
+  const auto problems = f.validate();
+  if (!problems.empty()) at.fail(problems.front());
+  spec.space.factors.push_back(std::move(f));
+  spec.bindings.push_back(std::move(b));
+}
+
+ScoreStatistic statistic_named(const YamlInput& at) {
+  const std::string s = at.as_string();
+  if (s == "cmax") return ScoreStatistic::kCmax;
+  if (s == "cmin") return ScoreStatistic::kCmin;
+  if (s == "auc") return ScoreStatistic::kAuc;
+  if (s == "mean") return ScoreStatistic::kMean;
+  if (s == "final") return ScoreStatistic::kFinal;
+  at.fail(fmt::format("unknown statistic '{}' (cmax, cmin, auc, mean, final)", s));
+}
+
+Goal goal_named(const YamlInput& at) {
+  const std::string s = at.as_string();
+  if (s == "max" || s == "maximise" || s == "maximize") return Goal::kMaximise;
+  if (s == "min" || s == "minimise" || s == "minimize") return Goal::kMinimise;
+  at.fail(fmt::format("goal is max or min, not '{}'", s));
+}
+
+int score_named(const YamlInput& at, const ScreenSpec& spec) {
+  const std::string name = at.as_string();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < spec.scores.size(); ++i) {
+    if (spec.scores[i].name == name) return static_cast<int>(i);
+    names.push_back(spec.scores[i].name);
+  }
+  at.fail(fmt::format("no score named '{}'{} (scores: {})", name, did_you_mean(name, names),
+                      fmt::join(names, ", ")));
+}
+
+void read_scores(const YamlInput& at, const model::Model& m, ScreenSpec& spec) {
+  if (!at.is_map() || at.entries().empty()) {
+    at.fail("scores is a map: name: {output: OUTPUT, statistic: auc, goal: max}");
+  }
+  for (const auto& [name, s] : at.entries()) {
+    s.expect_keys({"output", "statistic", "goal"});
+    ScoreSpec score;
+    score.name = name;
+    if (name == kResponderFractionObjective || name == kTherapeuticIndexObjective) {
+      s.fail(
+          fmt::format("'{}' is the name of a derived objective; name the score otherwise", name));
+    }
+    const std::string output = s["output"].as_string();
+    score.output = m.output_index(output);
+    if (score.output < 0) {
+      std::vector<std::string> names;
+      for (const auto& o : m.outputs()) names.push_back(o.name);
+      s["output"].fail(fmt::format("model '{}' has no output '{}'{}", m.name(), output,
+                                   did_you_mean(output, names)));
+    }
+    score.statistic = s.has("statistic") ? statistic_named(s["statistic"]) : ScoreStatistic::kAuc;
+    if (s.has("goal")) score.goal = goal_named(s["goal"]);
+    const std::string& out_unit = m.outputs()[static_cast<std::size_t>(score.output)].unit.text;
+    score.unit = score.statistic == ScoreStatistic::kAuc
+                     ? fmt::format("{}*{}", out_unit, m.time_unit().text)
+                     : out_unit;
+    spec.scores.push_back(std::move(score));
+  }
+}
+
+void read_objectives(const YamlInput& at, ScreenSpec& spec) {
+  auto goal_of = [&spec](const std::string& name, const YamlInput& where) -> Goal {
+    if (name == kResponderFractionObjective) {
+      if (!spec.responder) where.fail("responder_fraction needs a responder: rule");
+      return Goal::kMaximise;
+    }
+    if (name == kTherapeuticIndexObjective) {
+      if (!spec.therapeutic_index)
+        where.fail("therapeutic_index needs a therapeutic_index: section");
+      return Goal::kMaximise;
+    }
+    const int i = score_named(YamlInput(YAML::Node(name), where.file(), where.path()), spec);
+    const auto& goal = spec.scores[static_cast<std::size_t>(i)].goal;
+    if (!goal)
+      where.fail(fmt::format("score '{}' is an objective but has no goal (max or min)", name));
+    return *goal;
+  };
+  if (at.has("objectives")) {
+    const YamlInput list = at["objectives"];
+    if (!list.is_sequence() || list.items().empty()) list.fail("objectives is a list of names");
+    for (const auto& item : list.items()) {
+      const std::string name = item.as_string();
+      if (std::find(spec.objectives.begin(), spec.objectives.end(), name) !=
+          spec.objectives.end()) {
+        item.fail(fmt::format("objective '{}' is listed twice", name));
+      }
+      if (name != kResponderFractionObjective && name != kTherapeuticIndexObjective) {
+        score_named(item, spec);
+      }
+      spec.goals.push_back(goal_of(name, item));
+      spec.objectives.push_back(name);
+    }
+  } else {
+    for (const auto& s : spec.scores) {
+      if (s.goal) {
+        spec.objectives.push_back(s.name);
+        spec.goals.push_back(*s.goal);
+      }
+    }
+    for (const char* extra : {kResponderFractionObjective, kTherapeuticIndexObjective}) {
+      if ((extra == std::string(kResponderFractionObjective) && spec.responder) ||
+          (extra == std::string(kTherapeuticIndexObjective) && spec.therapeutic_index)) {
+        spec.objectives.emplace_back(extra);
+        spec.goals.push_back(Goal::kMaximise);
+      }
+    }
+    if (spec.objectives.empty()) {
+      at.fail("no objective: give a score a goal (max or min), or list objectives");
+    }
+  }
+  spec.weights.assign(spec.objectives.size(), 1.0);
+  if (at.has("weights")) {
+    const YamlInput w = at["weights"];
+    if (!w.is_map()) w.fail("weights is a map objective: weight");
+    for (const auto& [name, value] : w.entries()) {
+      const auto it = std::find(spec.objectives.begin(), spec.objectives.end(), name);
+      if (it == spec.objectives.end()) {
+        value.fail(fmt::format("'{}' is not an objective{} (objectives: {})", name,
+                               did_you_mean(name, spec.objectives),
+                               fmt::join(spec.objectives, ", ")));
+      }
+      const double x = value.as_double();
+      if (!(x >= 0.0) || !std::isfinite(x)) value.fail("a weight must be a number >= 0");
+      spec.weights[static_cast<std::size_t>(it - spec.objectives.begin())] = x;
+    }
+    double total = 0.0;
+    for (const double x : spec.weights) total += x;
+    if (!(total > 0.0)) w.fail("the weights sum to 0");
+  }
+}
+
+}  // namespace
+
+std::string to_string(ScoreStatistic statistic) {
+  switch (statistic) {
+    case ScoreStatistic::kCmax:
+      return "cmax";
+    case ScoreStatistic::kCmin:
+      return "cmin";
+    case ScoreStatistic::kAuc:
+      return "auc";
+    case ScoreStatistic::kMean:
+      return "mean";
+    case ScoreStatistic::kFinal:
+      return "final";
+  }
+  return "?";
+}
+
+Screen load_screen_text(const std::string& yaml, const std::string& file) {
+  Screen screen;
+  screen.yaml = yaml;
+  screen.file = file;
+  screen.scenario = scenario::load_scenario_text(yaml, file);
+  const model::Model& m = *screen.scenario.model;
+  const YamlInput root = YamlInput::parse(yaml, file);
+  if (!root.has("screen")) root.fail("missing required key 'screen' (a screen scenario)");
+  const YamlInput at = root["screen"];
+  if (!at.is_map()) at.fail("screen is a map with factors, design, scores, ...");
+  at.expect_keys({"factors", "constraints", "design", "scores", "responder", "therapeutic_index",
+                  "summary", "objectives", "weights", "refine", "pool"});
+  ScreenSpec& spec = screen.spec;
+
+  const YamlInput factors = at["factors"];
+  if (!factors.is_map() || factors.entries().empty()) {
+    factors.fail(
+        "the design space is empty: factors is a map name: {low, high} | {levels} | {options}");
+  }
+  for (const auto& [name, f] : factors.entries()) read_factor(name, f, m, spec);
+  if (at.has("constraints")) {
+    const YamlInput list = at["constraints"];
+    if (!list.is_sequence()) list.fail("constraints is a list of expressions");
+    for (const auto& item : list.items()) {
+      try {
+        spec.space.constraints.push_back(parse_constraint(item.as_string()));
+      } catch (const std::invalid_argument& e) {
+        item.fail(e.what());
+      }
+    }
+  }
+  try {
+    spec.space.check();
+  } catch (const std::invalid_argument& e) {
+    (at.has("constraints") ? at["constraints"] : factors).fail(e.what());
+  }
+  // Every option must build a scenario by itself, so a typo is reported where it is written.
+  for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
+    if (spec.bindings[j].target != FactorTarget::kOption) continue;
+    const YamlInput options = factors[spec.space.factors[j].name]["options"];
+    std::vector<double> values;
+    for (const auto& f : spec.space.factors)
+      values.push_back(f.is_discrete() ? f.levels[0] : f.low);
+    for (std::size_t level = 0; level < spec.bindings[j].options.size(); ++level) {
+      values[j] = static_cast<double>(level);
+      const std::string& label = spec.space.factors[j].labels[level];
+      ScreenSpec only;  // this option alone
+      only.space.factors = {spec.space.factors[j]};
+      only.bindings = {spec.bindings[j]};
+      try {
+        scenario::load_scenario_text(
+            candidate_yaml(YAML::Load(yaml), only, {static_cast<double>(level)}), file);
+      } catch (const InputError& e) {
+        options[label].fail(
+            fmt::format("option '{}' does not make a scenario: {}", label, e.message()));
+      }
+    }
+  }
+
+  const YamlInput design = at["design"];
+  design.expect_keys({"kind", "size", "seed"});
+  const std::string kind = design.has("kind") ? design["kind"].as_string() : "sobol";
+  if (kind == "sobol") {
+    spec.design = DesignKind::kSobol;
+  } else if (kind == "latin_hypercube" || kind == "lhs") {
+    spec.design = DesignKind::kLatinHypercube;
+  } else if (kind == "full_factorial" || kind == "factorial") {
+    spec.design = DesignKind::kFullFactorial;
+  } else {
+    design["kind"].fail(
+        fmt::format("unknown design '{}' (sobol, latin_hypercube, full_factorial)", kind));
+  }
+  if (spec.design != DesignKind::kFullFactorial) {
+    if (!design.has("size")) design.fail(fmt::format("a {} design needs a size", kind));
+    const long size = design["size"].as_integer();
+    if (size < 1) design["size"].fail("size must be >= 1");
+    spec.design_size = static_cast<std::size_t>(size);
+  } else if (design.has("size")) {
+    design["size"].fail("a full factorial has no size: its levels make the candidates");
+  }
+  if (design.has("seed"))
+    spec.design_seed = static_cast<std::uint64_t>(design["seed"].as_integer());
+  try {
+    make_design(spec.space, spec.design, spec.design_size, spec.design_seed);
+  } catch (const std::invalid_argument& e) {
+    design.fail(e.what());
+  }
+
+  read_scores(at["scores"], m, spec);
+  if (at.has("responder")) {
+    const YamlInput r = at["responder"];
+    r.expect_keys({"score", "at_least", "at_most"});
+    ResponderRule rule;
+    rule.score = score_named(r["score"], spec);
+    if (r.has("at_least") == r.has("at_most")) r.fail("give one of at_least or at_most");
+    rule.at_most = r.has("at_most");
+    const YamlInput value = r[rule.at_most ? "at_most" : "at_least"];
+    const std::string& unit = spec.scores[static_cast<std::size_t>(rule.score)].unit;
+    try {
+      rule.threshold = scenario::quantity_in(value, units::parse_unit(unit), "threshold");
+    } catch (const units::UnitError& e) {
+      value.fail(e.what());
+    }
+    spec.responder = rule;
+  }
+  if (at.has("therapeutic_index")) {
+    const YamlInput ti = at["therapeutic_index"];
+    ti.expect_keys({"efficacy", "toxicity"});
+    spec.therapeutic_index =
+        TherapeuticIndexSpec{score_named(ti["efficacy"], spec), score_named(ti["toxicity"], spec)};
+  }
+  if (at.has("summary")) {
+    const std::string s = at["summary"].as_string();
+    if (s != "median" && s != "mean") at["summary"].fail("summary is median or mean");
+    spec.summary = s == "mean" ? PopulationSummary::kMean : PopulationSummary::kMedian;
+  }
+  read_objectives(at, spec);
+  if (at.has("refine")) {
+    const YamlInput r = at["refine"];
+    r.expect_keys({"size", "shrink", "centres", "seed"});
+    const long size = r["size"].as_integer();
+    if (size < 1) r["size"].fail("size must be >= 1");
+    spec.refine.size = static_cast<std::size_t>(size);
+    if (r.has("shrink")) {
+      spec.refine.shrink = r["shrink"].as_double();
+      if (!(spec.refine.shrink > 0 && spec.refine.shrink <= 1)) {
+        r["shrink"].fail("shrink is the box width in unit coordinates, in (0, 1]");
+      }
+    }
+    if (r.has("centres")) {
+      const long c = r["centres"].as_integer();
+      if (c < 1) r["centres"].fail("centres must be >= 1");
+      spec.refine.max_centres = static_cast<std::size_t>(c);
+    }
+    spec.refine.seed =
+        r.has("seed") ? static_cast<std::uint64_t>(r["seed"].as_integer()) : spec.design_seed + 1;
+  }
+  if (at.has("pool")) screen.pool = YAML::Clone(at["pool"].node());
+  return screen;
+}
+
+Screen load_screen_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(SourceLocation{path, 0, 0, ""}, "cannot open the screen file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return load_screen_text(text.str(), path);
+}
+
+scenario::Scenario candidate_scenario(const Screen& screen, const std::vector<double>& values) {
+  if (values.size() != screen.spec.space.factors.size()) {
+    throw std::invalid_argument(fmt::format("a candidate has {} values for {} factors",
+                                            values.size(), screen.spec.space.factors.size()));
+  }
+  try {
+    return scenario::load_scenario_text(
+        candidate_yaml(YAML::Load(screen.yaml), screen.spec, values), screen.file);
+  } catch (const InputError& e) {
+    throw InputError(SourceLocation{screen.file, 0, 0, "screen.factors"},
+                     fmt::format("candidate ({}) does not make a scenario: {}",
+                                 candidate_label(screen.spec, values), e.message()));
+  }
+}
+
+}  // namespace smartnano::screening
