@@ -22,7 +22,23 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // A per-subject statistic over the observation rows (EVID 0) of one output.
 double statistic(const simulation::SubjectResult& r, std::size_t n_outputs, int output,
-                 ScoreStatistic s) {
+                 ScoreStatistic s, double at) {
+  if (s == ScoreStatistic::kAt) {
+    double prev_t = kNaN, prev_v = kNaN;
+    for (std::size_t k = 0; k < r.times.size(); ++k) {
+      if (r.evids[k] != 0) continue;
+      const double t = r.times[k];
+      const double v = r.outputs[k * n_outputs + static_cast<std::size_t>(output)];
+      if (t == at) return v;
+      if (t > at) {
+        if (std::isnan(prev_t)) return kNaN;  // before the first observation
+        return prev_v + (v - prev_v) * (at - prev_t) / (t - prev_t);
+      }
+      prev_t = t;
+      prev_v = v;
+    }
+    return kNaN;  // after the last observation
+  }
   double first_t = kNaN, last_t = kNaN, last_v = kNaN, prev_t = kNaN, prev_v = kNaN;
   double cmax = -std::numeric_limits<double>::infinity(), cmin = -cmax, auc = 0.0;
   std::size_t rows = 0;
@@ -52,6 +68,8 @@ double statistic(const simulation::SubjectResult& r, std::size_t n_outputs, int 
       return last_t > first_t ? auc / (last_t - first_t) : last_v;
     case ScoreStatistic::kFinal:
       return last_v;
+    case ScoreStatistic::kAt:
+      break;
   }
   return kNaN;
 }
@@ -117,8 +135,8 @@ std::vector<double> simulate_scores(const Screen& screen,
       const auto& r = results[k];
       if (r.status != simulation::SubjectStatus::kSuccess) continue;  // NaN scores
       for (std::size_t q = 0; q < n_scores; ++q) {
-        mine[(first - begin + k) * n_scores + q] =
-            statistic(r, n_outputs, spec.scores[q].output, spec.scores[q].statistic);
+        mine[(first - begin + k) * n_scores + q] = statistic(
+            r, n_outputs, spec.scores[q].output, spec.scores[q].statistic, spec.scores[q].at);
       }
     }
     done += count;

@@ -195,7 +195,9 @@ ScoreStatistic statistic_named(const YamlInput& at) {
   if (s == "auc") return ScoreStatistic::kAuc;
   if (s == "mean") return ScoreStatistic::kMean;
   if (s == "final") return ScoreStatistic::kFinal;
-  at.fail(fmt::format("unknown statistic '{}' (cmax, cmin, auc, mean, final)", s));
+  at.fail(fmt::format(
+      "unknown statistic '{}' (cmax, cmin, auc, mean, final; or 'at: TIME' for the value then)",
+      s));
 }
 
 Goal goal_named(const YamlInput& at) {
@@ -221,7 +223,7 @@ void read_scores(const YamlInput& at, const model::Model& m, ScreenSpec& spec) {
     at.fail("scores is a map: name: {output: OUTPUT, statistic: auc, goal: max}");
   }
   for (const auto& [name, s] : at.entries()) {
-    s.expect_keys({"output", "statistic", "goal"});
+    s.expect_keys({"output", "statistic", "at", "goal"});
     ScoreSpec score;
     score.name = name;
     if (name == kResponderFractionObjective || name == kTherapeuticIndexObjective) {
@@ -237,6 +239,11 @@ void read_scores(const YamlInput& at, const model::Model& m, ScreenSpec& spec) {
                                    did_you_mean(output, names)));
     }
     score.statistic = s.has("statistic") ? statistic_named(s["statistic"]) : ScoreStatistic::kAuc;
+    if (s.has("at")) {
+      if (s.has("statistic")) s["at"].fail("give either a statistic or a time 'at', not both");
+      score.statistic = ScoreStatistic::kAt;
+      score.at = scenario::quantity_in(s["at"], m.time_unit(), "score time");
+    }
     if (s.has("goal")) score.goal = goal_named(s["goal"]);
     const std::string& out_unit = m.outputs()[static_cast<std::size_t>(score.output)].unit.text;
     score.unit = score.statistic == ScoreStatistic::kAuc
@@ -317,6 +324,146 @@ void read_objectives(const YamlInput& at, ScreenSpec& spec) {
   }
 }
 
+int model_output(const YamlInput& at, const model::Model& m) {
+  const std::string name = at.as_string();
+  const int i = m.output_index(name);
+  if (i < 0) {
+    std::vector<std::string> names;
+    for (const auto& o : m.outputs()) names.push_back(o.name);
+    at.fail(
+        fmt::format("model '{}' has no output '{}'{}", m.name(), name, did_you_mean(name, names)));
+  }
+  return i;
+}
+
+std::vector<std::uint64_t> positive_integers(const YamlInput& at, const char* what) {
+  if (!at.is_sequence() || at.items().empty()) {
+    at.fail(fmt::format("{} is a list of positive whole numbers", what));
+  }
+  std::vector<std::uint64_t> out;
+  for (const auto& item : at.items()) {
+    const double v = item.as_double();  // 1e6 is a depth too
+    if (!(v >= 1 && v <= 1e12 && v == std::floor(v))) {
+      item.fail(fmt::format("{}: {} is not a whole number from 1 to 1e12", what, item.as_string()));
+    }
+    out.push_back(static_cast<std::uint64_t>(v));
+  }
+  return out;
+}
+
+PoolSpec read_pool(const YamlInput& at, const model::Model& m, std::size_t library) {
+  at.expect_keys({"tissue", "shared_saturation", "animals", "read_depths", "pool_sizes", "subsets",
+                  "replicates", "top_k", "readout", "fastq", "coupling", "seed"});
+  PoolSpec spec;
+  const YamlInput tissue = at["tissue"];
+  tissue.expect_keys({"output", "at"});
+  spec.tissue_output = model_output(tissue["output"], m);
+  const units::Unit& tissue_unit = m.outputs()[static_cast<std::size_t>(spec.tissue_output)].unit;
+  try {
+    spec.tissue_scale = units::conversion_factor(tissue_unit, units::parse_unit("1"));
+  } catch (const units::UnitError&) {
+    tissue["output"].fail(fmt::format(
+        "the tissue output is the amount in the tissue as a fraction of the dose (% or 1), not "
+        "'{}'",
+        tissue_unit.text));
+  }
+  spec.sample_time = scenario::quantity_in(tissue["at"], m.time_unit(), "sample time");
+  if (!(spec.sample_time > 0)) tissue["at"].fail("the sample time must be after the dose");
+  const YamlInput sat = at["shared_saturation"];
+  sat.expect_keys({"covariate", "output"});
+  const std::string cov = sat["covariate"].as_string();
+  spec.coupling_covariate = m.covariate_index(cov);
+  if (spec.coupling_covariate < 0) {
+    std::vector<std::string> names;
+    for (const auto& c : m.covariates()) names.push_back(c.name);
+    sat["covariate"].fail(
+        fmt::format("model '{}' has no covariate '{}'{}", m.name(), cov, did_you_mean(cov, names)));
+  }
+  spec.coupling_output = model_output(sat["output"], m);
+  try {
+    spec.coupling_scale = units::conversion_factor(
+        m.outputs()[static_cast<std::size_t>(spec.coupling_output)].unit,
+        m.covariates()[static_cast<std::size_t>(spec.coupling_covariate)].unit);
+  } catch (const units::UnitError& e) {
+    sat["output"].fail(fmt::format("the output cannot feed covariate '{}': {}", cov, e.what()));
+  }
+  if (at.has("animals")) {
+    const long a = at["animals"].as_integer();
+    if (a < 1) at["animals"].fail("animals must be >= 1");
+    spec.animals = static_cast<std::size_t>(a);
+  }
+  spec.read_depths = positive_integers(at["read_depths"], "read_depths");
+  if (at.has("pool_sizes")) {
+    for (const auto k : positive_integers(at["pool_sizes"], "pool_sizes")) {
+      if (k < 2 || k > library) {
+        at["pool_sizes"].fail(fmt::format(
+            "a pool size must be from 2 to the {} formulations of the design, not {}", library, k));
+      }
+      spec.pool_sizes.push_back(static_cast<std::size_t>(k));
+    }
+  }
+  auto count = [&at](const char* key, int& value, int low) {
+    if (!at.has(key)) return;
+    const long v = at[key].as_integer();
+    if (v < low) at[key].fail(fmt::format("{} must be >= {}", key, low));
+    value = static_cast<int>(v);
+  };
+  count("subsets", spec.subsets, 1);
+  count("replicates", spec.replicates, 1);
+  count("top_k", spec.top_k, 1);
+  if (at.has("readout")) {
+    const YamlInput r = at["readout"];
+    r.expect_keys(
+        {"template_molecules", "pcr_cycles", "pcr_efficiency", "pcr_efficiency_sd", "pcr_noise"});
+    if (r.has("template_molecules"))
+      spec.readout.template_molecules = r["template_molecules"].as_double();
+    if (r.has("pcr_cycles"))
+      spec.readout.pcr_cycles = static_cast<int>(r["pcr_cycles"].as_integer());
+    if (r.has("pcr_efficiency")) spec.readout.pcr_efficiency = r["pcr_efficiency"].as_double();
+    if (r.has("pcr_efficiency_sd"))
+      spec.readout.pcr_efficiency_sd = r["pcr_efficiency_sd"].as_double();
+    if (r.has("pcr_noise")) spec.readout.pcr_noise = r["pcr_noise"].as_bool();
+    const auto problems = spec.readout.validate();
+    if (!problems.empty()) r.fail(problems.front());
+  }
+  if (at.has("fastq")) {
+    const YamlInput f = at["fastq"];
+    f.expect_keys({"depths", "flank", "tail_bases", "substitution_rate", "barcode_length"});
+    spec.fastq_depths = positive_integers(f["depths"], "fastq depths");
+    for (const auto d : spec.fastq_depths) {
+      if (d > 10'000'000)
+        f["depths"].fail(
+            "FASTQ depths above 10 million reads per sample are refused (files of gigabytes); "
+            "simulate counts with read_depths instead");
+    }
+    if (f.has("flank")) spec.fastq.flank = f["flank"].as_string();
+    if (f.has("tail_bases")) spec.fastq.tail_bases = static_cast<int>(f["tail_bases"].as_integer());
+    if (f.has("substitution_rate"))
+      spec.fastq.substitution_rate = f["substitution_rate"].as_double();
+    if (f.has("barcode_length"))
+      spec.barcode_length = static_cast<int>(f["barcode_length"].as_integer());
+    const auto problems = spec.fastq.validate();
+    if (!problems.empty()) f.fail(problems.front());
+    if (spec.barcode_length < 3 || spec.barcode_length > 32) {
+      f["barcode_length"].fail("barcode_length is from 3 to 32 bases");
+    }
+  }
+  if (at.has("coupling")) {
+    const YamlInput c = at["coupling"];
+    c.expect_keys({"tolerance", "max_iterations"});
+    if (c.has("tolerance")) {
+      spec.coupling_tolerance = c["tolerance"].as_double();
+      if (!(spec.coupling_tolerance > 0)) c["tolerance"].fail("tolerance must be > 0");
+    }
+    if (c.has("max_iterations")) {
+      spec.max_coupling_iterations = static_cast<int>(c["max_iterations"].as_integer());
+      if (spec.max_coupling_iterations < 1) c["max_iterations"].fail("max_iterations must be >= 1");
+    }
+  }
+  if (at.has("seed")) spec.seed = static_cast<std::uint64_t>(at["seed"].as_integer());
+  return spec;
+}
+
 }  // namespace
 
 std::string to_string(ScoreStatistic statistic) {
@@ -331,6 +478,8 @@ std::string to_string(ScoreStatistic statistic) {
       return "mean";
     case ScoreStatistic::kFinal:
       return "final";
+    case ScoreStatistic::kAt:
+      return "at";
   }
   return "?";
 }
@@ -417,8 +566,10 @@ Screen load_screen_text(const std::string& yaml, const std::string& file) {
   }
   if (design.has("seed"))
     spec.design_seed = static_cast<std::uint64_t>(design["seed"].as_integer());
+  std::size_t library = 0;
   try {
-    make_design(spec.space, spec.design, spec.design_size, spec.design_seed);
+    library =
+        make_design(spec.space, spec.design, spec.design_size, spec.design_seed).candidates.size();
   } catch (const std::invalid_argument& e) {
     design.fail(e.what());
   }
@@ -472,7 +623,7 @@ Screen load_screen_text(const std::string& yaml, const std::string& file) {
     spec.refine.seed =
         r.has("seed") ? static_cast<std::uint64_t>(r["seed"].as_integer()) : spec.design_seed + 1;
   }
-  if (at.has("pool")) screen.pool = YAML::Clone(at["pool"].node());
+  if (at.has("pool")) screen.pool = read_pool(at["pool"], m, library);
   return screen;
 }
 

@@ -51,6 +51,39 @@ void print_screen(const screening::Screen& s, const screening::ScreenResult& r) 
   }
 }
 
+void print_pool(const screening::PoolSpec& spec, const screening::PooledScreenResult& r) {
+  std::cout << fmt::format(
+      "Barcoded pool: {} formulations at 1/{} of the dose each in {} animals ({} coupling "
+      "iterations); Spearman of pooled vs standalone delivery {:.3f}.\n",
+      r.library, r.library, r.animals, r.full.coupling_iterations, r.spearman_pooled_vs_standalone);
+  std::cout << "  Recovery of the standalone ranking (mean over sub-pools and replicates):\n";
+  std::cout << fmt::format("  {:>9} {:>12} {:>10} {:>16}\n", "pool size", "reads/sample",
+                           "Spearman", "top-k precision");
+  std::vector<std::pair<std::size_t, std::uint64_t>> seen;
+  for (const auto& row : r.recovery) {
+    const auto key = std::make_pair(row.pool_size, row.read_depth);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    double rho = 0.0, precision = 0.0;
+    int n = 0, top = 0;
+    for (const auto& other : r.recovery) {
+      if (other.pool_size != row.pool_size || other.read_depth != row.read_depth) continue;
+      if (std::isnan(other.spearman)) continue;
+      rho += other.spearman;
+      precision += other.top_k_precision;
+      top = other.top_k;
+      ++n;
+    }
+    std::cout << fmt::format("  {:>9} {:>12} {:>10.3f} {:>11.2f} (k={})\n", row.pool_size,
+                             row.read_depth, n ? rho / n : NAN, n ? precision / n : NAN, top);
+  }
+  std::cout << fmt::format(
+      "Wrote pool_delivery.csv, pool_recovery.csv, pool_recovery_summary.csv, "
+      "pool_summary.json{}\n",
+      spec.fastq_depths.empty() ? std::string()
+                                : " and simulated FASTQ with its whitelist in pool_fastq/");
+}
+
 }  // namespace
 
 bool is_screen_scenario(const std::string& path) {
@@ -78,6 +111,12 @@ int run_screen_file(const ScreenArgs& args, runner::Communicator& comm) {
         "Wrote screen_candidates.csv, screen_front.csv, screen_subjects.csv, "
         "screen_summary.json and pareto.svg to {}\n",
         args.out);
+  }
+  if (s.pool) {
+    const screening::PooledScreenResult pool =
+        screening::run_pooled_screen(s, args.threads, options.progress);
+    screening::write_pooled_outputs(s, pool, args.out);
+    if (!args.quiet) print_pool(*s.pool, pool);
   }
   if (failures > 0) {
     std::cerr << fmt::format(

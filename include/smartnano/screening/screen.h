@@ -22,6 +22,7 @@
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/screening/design_space.h"
 #include "smartnano/screening/pareto.h"
+#include "smartnano/screening/pooled_screen.h"
 
 namespace smartnano::screening {
 
@@ -40,13 +41,15 @@ struct FactorBinding {
 };
 
 // Per-subject statistic of a model output over the subject's observation rows.
-enum class ScoreStatistic { kCmax, kCmin, kAuc, kMean, kFinal };
+// kAt: the value at time ScoreSpec::at, interpolated linearly between observation rows.
+enum class ScoreStatistic { kCmax, kCmin, kAuc, kMean, kFinal, kAt };
 std::string to_string(ScoreStatistic statistic);
 
 struct ScoreSpec {
   std::string name;
   int output = 0;  // model output index
   ScoreStatistic statistic = ScoreStatistic::kAuc;
+  double at = 0.0;           // kAt: the time, in the model's time unit
   std::optional<Goal> goal;  // absent: reported, not optimised
   std::string unit;          // of the score ("ug/mL*h" for an AUC of ug/mL over hours)
 };
@@ -103,7 +106,7 @@ struct Screen {
   ScreenSpec spec;
   std::string yaml;
   std::string file;
-  YAML::Node pool;  // the `screen.pool:` section (barcoded pooled screen), null without one
+  std::optional<PoolSpec> pool;  // the `screen.pool:` section (a barcoded pooled screen)
 };
 
 // Throws InputError naming file, line and field for anything wrong: no factor, an unknown
