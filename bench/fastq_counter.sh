@@ -3,9 +3,12 @@
 # (bench/fastq_gen.cpp; 100 bases, 12-base barcodes after the flank CTGCAG, 96 barcodes), writes
 # them plain and gzip (gzip -1), and times on each file
 #   - the floor: `wc -l FILE` (plain) and `zcat FILE | wc -l` (gzip),
-#   - smartnano barcodes --flank CTGCAG --mismatches 1 with THREADS threads,
+#   - smartnano barcodes --flank CTGCAG --mismatches 1 with THREADS threads (gzip: with each
+#     gzip decoder of the build, ISA-L and zlib),
 #   - an awk | sort | uniq -c pipeline counting the exact barcodes after the flank.
-# Prints seconds, reads/s and ratios. Not part of the test suite.
+# Prints wall seconds, CPU seconds (user + system, all threads), reads/s and the ratio of wall
+# times to the floor. On a machine shared with other work the CPU seconds are the steadier
+# measure. Not part of the test suite.
 # Usage: bench/fastq_counter.sh [SMARTNANO] [READS] [WORKDIR]   (THREADS=n in the environment)
 set -euo pipefail
 
@@ -16,12 +19,11 @@ threads="${THREADS:-$(nproc)}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$work"
 
-seconds() {  # seconds a command takes, its output discarded
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+seconds() {  # "wall cpu" seconds a command takes, its output discarded
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+  read -r wall user sys <<<"$t"
+  echo "$wall $(echo "$user + $sys" | bc -l)"
 }
 
 if [[ ! -s "$work/reads.fastq" || ! -s "$work/reads.fastq.gz" ]]; then
@@ -43,25 +45,33 @@ awk_plain() { awk_count <"$work/reads.fastq"; }
 awk_gzip() { zcat "$work/reads.fastq.gz" | awk_count; }
 ours() {
   "$smartnano" barcodes "$1" -w "$work/whitelist.csv" --flank CTGCAG --mismatches 1 \
-    --threads "$threads" --sample bench -o "$work/out"
+    --threads "$threads" --sample bench -o "$work/out" "${@:2}"
 }
 ours_plain() { ours "$work/reads.fastq"; }
-ours_gzip() { ours "$work/reads.fastq.gz"; }
+ours_gzip() { ours "$work/reads.fastq.gz" --gzip-decoder isal; }
+ours_gzip_zlib() { ours "$work/reads.fastq.gz" --gzip-decoder zlib; }
 
 ours_plain >/dev/null  # warm the page cache
 echo "reads: $reads; plain ${plain_mb} MB, gzip ${gzip_mb} MB; smartnano with $threads thread(s)"
-printf '%-6s %-28s %9s %14s %12s\n' file tool seconds reads/s vs-floor
+printf '%-6s %-30s %9s %9s %14s %10s\n' file tool wall-s cpu-s reads/s vs-floor
 for kind in plain gzip; do
-  t_floor=$(seconds "floor_$kind")
-  t_ours=$(seconds "ours_$kind")
-  t_awk=$(seconds "awk_$kind")
-  for row in "floor:$t_floor" "smartnano barcodes:$t_ours" "awk|sort|uniq:$t_awk"; do
+  rows=("wc -l:floor_$kind" "smartnano barcodes:ours_$kind" "awk|sort|uniq:awk_$kind")
+  if [[ $kind == gzip ]]; then
+    rows=("zcat|wc -l:floor_$kind" "smartnano barcodes (isal):ours_gzip"
+          "smartnano barcodes (zlib):ours_gzip_zlib" "zcat|awk|sort|uniq:awk_$kind")
+  fi
+  t_floor=""
+  for row in "${rows[@]}"; do
     name="${row%%:*}"
-    t="${row##*:}"
-    printf '%-6s %-28s %9.2f %14.0f %11.2fx\n' "$kind" "$name" "$t" \
-      "$(echo "$reads / $t" | bc -l)" "$(echo "$t / $t_floor" | bc -l)"
+    read -r wall cpu <<<"$(seconds "${row##*:}")"
+    [[ -z "$t_floor" ]] && t_floor="$wall"
+    [[ "$name" == smartnano* && -z "${t_ours:-}" ]] && t_ours="$wall"
+    [[ "$name" == *awk* ]] && t_awk="$wall"
+    printf '%-6s %-30s %9.2f %9.2f %14.0f %9.2fx\n' "$kind" "$name" "$wall" "$cpu" \
+      "$(echo "$reads / $wall" | bc -l)" "$(echo "$wall / $t_floor" | bc -l)"
   done
   printf '%-6s smartnano is %.1fx faster than awk|sort|uniq\n' "$kind" \
     "$(echo "$t_awk / $t_ours" | bc -l)"
+  unset t_ours
 done
 cat "$work/out/barcode_summary.csv"

@@ -24,18 +24,23 @@ inline constexpr std::array<std::uint8_t, 256> kBaseCode = [] {
 // The packed sequence, or kNotPacked when a base is not ACGT; then *unknown_position is the
 // position of the only such base, or -1 when there are several.
 inline std::uint64_t pack_bases(std::string_view bases, int* unknown_position = nullptr) {
+  // Without a branch per base: any code above 3 sets bit 2 of `seen`.
   std::uint64_t key = 0;
+  unsigned seen = 0;
+  for (std::size_t i = 0; i < bases.size(); ++i) {
+    const std::uint8_t code = kBaseCode[static_cast<unsigned char>(bases[i])];
+    seen |= code;
+    key = (key << 2) | (code & 3u);
+  }
+  if ((seen & 4u) == 0) return key;
   int unknown = -1;
   int unknowns = 0;
   for (std::size_t i = 0; i < bases.size(); ++i) {
-    const std::uint8_t code = kBaseCode[static_cast<unsigned char>(bases[i])];
-    if (code > 3) {
+    if (kBaseCode[static_cast<unsigned char>(bases[i])] > 3) {
       ++unknowns;
       unknown = static_cast<int>(i);
     }
-    key = (key << 2) | (code & 3u);
   }
-  if (unknowns == 0) return key;
   if (unknown_position) *unknown_position = unknowns == 1 ? unknown : -1;
   return kNotPacked;
 }

@@ -83,8 +83,9 @@ Whitelist parse_whitelist(std::string_view text, const std::string& path) {
     }
     const auto [it, inserted] = first_line.emplace(barcode, line);
     if (!inserted) {
-      throw InputError({path, line, 0, "barcode"},
-                       fmt::format("'{}' is also on line {}", barcode, it->second));
+      throw InputError(
+          {path, line, 0, "barcode"},
+          fmt::format("duplicate barcode: '{}' is also on line {}", barcode, it->second));
     }
     whitelist.barcodes.push_back(std::move(barcode));
     whitelist.formulations.push_back(formulation);

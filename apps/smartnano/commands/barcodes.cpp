@@ -1,14 +1,17 @@
 // `smartnano barcodes -w WHITELIST.csv FASTQ... (--offset N | --flank SEQ) -o OUT`: counts the
 // DNA barcodes of co-injected formulations in each sample's reads (docs/barcodes.md) and writes
-// OUT/barcode_counts.csv and OUT/barcode_summary.csv.
+// OUT/barcode_counts.csv and OUT/barcode_summary.csv, and with --input SAMPLE (the sequenced
+// injected pool) OUT/delivery.csv. Files are written only after every sample was counted.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands/commands.h"
 #include "smartnano/barcodes/barcodes.h"
@@ -23,6 +26,8 @@ struct BarcodesArgs {
   std::vector<std::string> fastq;
   std::string out = "smartnano-barcodes";
   std::string sample;
+  std::string input;
+  std::string gzip_decoder = "auto";
   barcodes::CountOptions options;
   int threads = 0;
 };
@@ -46,6 +51,9 @@ int run_barcodes(BarcodesArgs a) {
   a.options.threads = a.threads > 0
                           ? a.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  a.options.gzip_decoder = a.gzip_decoder == "isal"   ? barcodes::GzipDecoder::kIsal
+                           : a.gzip_decoder == "zlib" ? barcodes::GzipDecoder::kZlib
+                                                      : barcodes::GzipDecoder::kAuto;
   const std::vector<std::string> problems = a.options.validate();
   if (!problems.empty()) throw std::invalid_argument(problems.front());
   std::vector<std::string> names;
@@ -56,6 +64,16 @@ int run_barcodes(BarcodesArgs a) {
       throw std::invalid_argument(fmt::format(
           "two FASTQ files give the sample name '{}' (the file name without .fastq/.fq/.gz)",
           names.back()));
+    }
+  }
+  if (!a.input.empty()) {
+    if (!seen.contains(a.input)) {
+      throw std::invalid_argument(
+          fmt::format("--input '{}' is none of the samples: {}", a.input, fmt::join(names, ", ")));
+    }
+    if (names.size() < 2) {
+      throw std::invalid_argument(
+          fmt::format("--input '{}': give at least one tissue sample besides it", a.input));
     }
   }
   const barcodes::Whitelist whitelist = barcodes::read_whitelist(a.whitelist);
@@ -70,16 +88,23 @@ int run_barcodes(BarcodesArgs a) {
         matcher.ambiguous_neighbours());
   }
   std::cout << '\n';
-  std::vector<barcodes::SampleCounts> samples;
-  for (std::size_t i = 0; i < a.fastq.size(); ++i) {
-    samples.push_back(barcodes::count_fastq(a.fastq[i], names[i], matcher, a.options));
-    std::cout << samples.back().brief_report() << '\n';
+  // Every table is made before the first file is written: an error leaves no output.
+  const std::vector<barcodes::SampleCounts> samples =
+      barcodes::count_samples(a.fastq, names, matcher, a.options);
+  for (const barcodes::SampleCounts& s : samples) std::cout << s.brief_report() << '\n';
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"barcode_counts.csv", barcodes::format_counts_csv(samples, whitelist)},
+      {"barcode_summary.csv", barcodes::format_summary_csv(samples)}};
+  if (!a.input.empty()) {
+    outputs.emplace_back(
+        "delivery.csv",
+        barcodes::format_delivery_csv(barcodes::delivery_table(samples, a.input), whitelist));
   }
-  const std::string counts = (std::filesystem::path(a.out) / "barcode_counts.csv").string();
-  const std::string summary = (std::filesystem::path(a.out) / "barcode_summary.csv").string();
-  io::write_file_atomically(counts, barcodes::format_counts_csv(samples, whitelist));
-  io::write_file_atomically(summary, barcodes::format_summary_csv(samples));
-  std::cout << fmt::format("Wrote {}\nWrote {}\n", counts, summary);
+  for (const auto& [name, content] : outputs) {
+    const std::string path = (std::filesystem::path(a.out) / name).string();
+    io::write_file_atomically(path, content);
+    std::cout << fmt::format("Wrote {}\n", path);
+  }
   return kExitOk;
 }
 
@@ -107,7 +132,15 @@ void add_barcodes_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({0, 1}))
       ->capture_default_str();
   cmd->add_option("--sample", args->sample, "sample name for a single FASTQ file (default: stem)");
-  cmd->add_option("-t,--threads", args->threads, "counting threads (0: all cores)")
+  cmd->add_option("--input", args->input,
+                  "the sample that is the sequenced injected pool: also write delivery.csv "
+                  "(tissue read fraction / input read fraction per barcode)");
+  cmd->add_option("--gzip-decoder", args->gzip_decoder,
+                  "gzip decompression: auto (isal if built in, else zlib), isal, zlib")
+      ->check(CLI::IsMember({"auto", "isal", "zlib"}))
+      ->capture_default_str();
+  cmd->add_option("-t,--threads", args->threads,
+                  "counting threads (0: all cores); several files are counted side by side")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->callback([&action, args] { action = [args] { return run_barcodes(*args); }; });
