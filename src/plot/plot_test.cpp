@@ -778,5 +778,42 @@ TEST(Examples, WriteOneOfEach) {
   std::cout << "example pictures in " << dir.string() << "\n";
 }
 
+std::vector<ParetoPoint> pareto_data() {
+  // Maximise x, minimise y: (4, 3) and (1, 1) and (3, 2) are the front.
+  return {{4, 3, 1, false, "A"}, {1, 1, 1, false, "B"},  {3, 2, 1, true, "C"},
+          {2, 3, 2, false, "D"}, {0.5, 4, 3, true, "E"}, {NAN, 2, 1, false, "F"}};
+}
+
+TEST(ParetoPlot, PointsFrontStaircaseAndLegend) {
+  ParetoOptions options;
+  options.maximise_y = false;
+  options.x_label = "tumour exposure (max)";
+  options.y_label = "heart exposure (min)";
+  const std::string svg = pareto_svg(pareto_data(), options);
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "pareto-plot"), 1);
+  EXPECT_EQ(count_class(svg, "pareto-point"), 5);  // the NaN point is left out
+  EXPECT_EQ(count_class(svg, "pareto-front"), 1);
+  EXPECT_EQ(count_class(svg, "legend"), 1);
+  // Dominated points are drawn first, the front on top.
+  EXPECT_EQ(titles_of(svg, "pareto-point"), (std::vector<std::string>{"D", "E", "A", "B", "C"}));
+  // The staircase runs from the best x to the worst through every front point: 3 points,
+  // 2 steps of 2 segments each.
+  const auto paths = path_points(svg, "pareto-front");
+  ASSERT_EQ(paths.size(), 1u);
+  ASSERT_EQ(paths[0].size(), 5u);
+  for (std::size_t i = 1; i < paths[0].size(); ++i) {
+    EXPECT_LE(paths[0][i].first, paths[0][i - 1].first);  // x never increases
+  }
+  EXPECT_EQ(texts_of(svg, "axis-label"),
+            (std::vector<std::string>{"heart exposure (min)", "tumour exposure (max)"}));
+}
+
+TEST(ParetoPlot, NoFinitePointIsNoData) {
+  const std::string svg = pareto_svg({{NAN, 1, 1, false, "x"}});
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "no-data"), 1);
+}
+
 }  // namespace
 }  // namespace smartnano::plot
