@@ -36,6 +36,7 @@
 #include "smartnano/stratification/logistic.h"
 #include "smartnano/stratification/roc.h"
 #include "smartnano/survival/survival.h"
+#include "smartnano/synergy/synergy.h"
 #include "smartnano/trial/biomarker.h"
 #include "smartnano/trial/recist.h"
 #include "smartnano/trial/trial.h"
