@@ -13,6 +13,7 @@
 #include "model/yaml_input.h"
 #include "scenario/default_scenario.h"
 #include "scenario/population_scenario.h"
+#include "scenario/triggers_section.h"
 #include "smartnano/carrier/carrier_design.h"
 #include "smartnano/events/dataset.h"
 #include "smartnano/simulation/dataset_binding.h"
@@ -262,6 +263,7 @@ struct SubjectRecipe {
   std::vector<BodyCovariate> body_parameters;
   bool split_encapsulated_dose = false;  // a carrier design: part of the dose is free drug
   double encapsulated_fraction = 1.0;
+  std::shared_ptr<const triggers::Schedule> triggers;  // covariate courses added last
 
   // A subject's records: its doses (regimens expanded with its body size) merged with the
   // observation times, doses first at tied times (NONMEM order: the observation sees the dose).
@@ -357,6 +359,7 @@ simulation::SubjectInput SubjectRecipe::make(double id, const std::vector<double
   for (std::size_t r = 0; r < subject.records.size(); ++r) {
     subject.covariates.insert(subject.covariates.end(), values.begin(), values.end());
   }
+  if (triggers) triggers->apply(subject);
   return subject;
 }
 
@@ -465,7 +468,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
                     "carrier", "population", "dosing", "data", "observe", "solver", "output",
-                    "trial", "screen"});
+                    "trial", "screen", "triggers"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
@@ -621,6 +624,10 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   recipe.body_parameters = std::move(body_parameters);
   recipe.split_encapsulated_dose = s.carrier_design.has_value();
   recipe.encapsulated_fraction = s.carrier_factors.encapsulated_fraction_of_dose;
+  if (root.has("triggers")) {
+    s.triggers = read_triggers(root["triggers"], m);
+    recipe.triggers = s.triggers;
+  }
   if (!root.has("population")) {
     recipe.apply_body_parameters(s.parameters, s.body, "");
     s.subjects.push_back(recipe.make(1, s.parameters, s.body, {}, ""));

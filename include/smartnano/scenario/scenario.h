@@ -18,6 +18,7 @@
 #include "smartnano/model/model.h"
 #include "smartnano/population/population.h"
 #include "smartnano/simulation/subject_simulator.h"
+#include "smartnano/triggers/triggers.h"
 
 namespace smartnano::scenario {
 
@@ -78,6 +79,9 @@ struct Scenario {
   // The scenario's `carrier:` design and what it did to the model (absent without one).
   std::optional<carrier::CarrierDesign> carrier_design;
   carrier::PkFactors carrier_factors;
+  // The `triggers:` section (priming and local triggers, docs/triggers.md): covariate courses
+  // added to every subject's records. Null without one.
+  std::shared_ptr<const triggers::Schedule> triggers;
 
   // Subjects of any scenario, population or not: how many, and subject `index` (0-based),
   // made on demand. Both are const and thread-safe; a population's patient k is a pure
