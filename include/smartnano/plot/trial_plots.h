@@ -229,4 +229,31 @@ struct ParetoOptions : PlotOptions {
 // finite point), "legend". No finite point gives the "No data" picture.
 std::string pareto_svg(const std::vector<ParetoPoint>& points, const ParetoOptions& options = {});
 
+// ---------------------------------------------------------------------------------------------
+// Synergy heatmap (drug-combination dose-response matrices, docs/synergy.md)
+
+// Scores of one matrix: drug 1 concentrations on rows (drawn bottom to top), drug 2 on columns
+// (left to right). `values` is row-major, rows x cols; NaN cells are drawn blank. The area
+// (e.g. the most synergistic 3 x 3 window) is outlined when area_rows and area_cols are > 0.
+struct SynergyHeatmap {
+  std::vector<std::string> row_labels{}, col_labels{};
+  std::vector<double> values{};
+  int area_row = 0, area_col = 0, area_rows = 0, area_cols = 0;
+};
+
+struct SynergyHeatmapOptions : PlotOptions {
+  double limit = 0.0;       // colour scale from -limit (green) to +limit (red); <= 0: the
+                            // largest |score| rounded up to a multiple of 10 (at least 10)
+  bool show_values = true;  // the score printed in each cell
+  std::string validate() const;
+};
+
+// One rectangle per cell coloured green (antagonism, negative) - white (0) - red (synergy),
+// as SynergyFinder draws them, with concentration labels on both axes, a colour bar and the
+// outlined area. Classes: "synergy-heatmap", "heatmap-cell" (one per finite cell, with its
+// score as <title>), "heatmap-value", "heatmap-area", "heatmap-colourbar". A shape that does
+// not match the labels, or no finite value, gives the "No data" picture.
+std::string synergy_heatmap_svg(const SynergyHeatmap& map,
+                                const SynergyHeatmapOptions& options = {});
+
 }  // namespace smartnano::plot
