@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add_trial_command(app, action);
   add_lesion_command(app, action);
   add_barcodes_command(app, action);
+  add_synergy_command(app, action);
   add_screen_command(app, action, *comm);
   add_params_command(app, action);
   try {

@@ -35,6 +35,7 @@ void add_params_command(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_lesion_command(CLI::App& app, Action& action);
 void add_barcodes_command(CLI::App& app, Action& action);
+void add_synergy_command(CLI::App& app, Action& action);
 // `screen` splits candidate-subject simulations across the processes of `comm`.
 void add_screen_command(CLI::App& app, Action& action, runner::Communicator& comm);
 

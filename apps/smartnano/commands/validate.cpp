@@ -1,5 +1,6 @@
 // `smartnano validate nmtests DIR`: the event engine against NONMEM reference runs.
 // `smartnano validate survival DATA.csv EXPECTED.json`: the survival statistics against R.
+// `smartnano validate synergy INPUT.csv RESULT_DIR`: synergy scores against SynergyFinder 2.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "commands/commands.h"
 #include "smartnano/model/model.h"
 #include "smartnano/survival/r_reference.h"
+#include "smartnano/synergy/synergy.h"
 #include "smartnano/validate/nmtests.h"
 
 namespace smartnano::cli {
@@ -63,6 +65,40 @@ void add_validate_command(CLI::App& app, Action& action) {
       const auto report = survival::compare_with_r_reference(sargs->data, sargs->expected);
       std::cout << fmt::format("Survival statistics on {} against {} (docs/survival.md)\n",
                                sargs->data, sargs->expected);
+      std::cout << report.table();
+      return report.passed() ? kExitOk : kExitCheckFailed;
+    };
+  });
+  struct SynergyArgs {
+    std::string input, results;
+    std::string baseline = "all";
+    std::string methods = "bliss,hsa,loewe,zip";
+    double tolerance = 0.03;
+  };
+  auto yargs = std::make_shared<SynergyArgs>();
+  CLI::App* sy = validate->add_subcommand(
+      "synergy",
+      "Recompute the synergy scores of a dose-response CSV and compare them cell by cell with "
+      "SynergyFinder 2's SF2_result_<Method>_<input name>.csv files");
+  sy->add_option("input", yargs->input, "long CSV in the ReplExample.csv layout")->required();
+  sy->add_option("results", yargs->results, "folder with the SynergyFinder 2 result files")
+      ->required();
+  sy->add_option("--baseline", yargs->baseline, "baseline correction: none|part|all")
+      ->capture_default_str();
+  sy->add_option("--methods", yargs->methods, "comma-separated: bliss,hsa,loewe,zip")
+      ->capture_default_str();
+  sy->add_option("--tolerance", yargs->tolerance,
+                 "Bliss and HSA pass rule: |ours - SynergyFinder| in % points, every cell")
+      ->capture_default_str();
+  sy->callback([&action, yargs] {
+    action = [yargs] {
+      const auto report = synergy::compare_with_synergyfinder(
+          yargs->input, yargs->results, synergy::parse_baseline(yargs->baseline),
+          synergy::parse_methods(yargs->methods), yargs->tolerance);
+      std::cout << fmt::format(
+          "Synergy scores of {} against SynergyFinder 2 in {} (baseline {}; differences in % "
+          "points over combination cells; Loewe and ZIP reported, docs/synergy.md)\n",
+          yargs->input, yargs->results, yargs->baseline);
       std::cout << report.table();
       return report.passed() ? kExitOk : kExitCheckFailed;
     };
