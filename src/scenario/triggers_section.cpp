@@ -149,7 +149,8 @@ std::shared_ptr<const triggers::Schedule> read_triggers(const YamlInput& at,
     if (!item.is_map() || item.entries().size() != 1) {
       item.fail("each trigger is one of hyperthermia, ultrasound, radiotherapy, losartan: {...}");
     }
-    const auto& [kind, spec] = item.entries().front();
+    const auto entries = item.entries();  // a copy: entries() returns a new vector
+    const auto& [kind, spec] = entries.front();
     if (!spec.is_map()) spec.fail(fmt::format("{} is a map of its settings", kind));
     const Reader r{spec, m, hours_per_unit};
     std::vector<triggers::Course> cs;

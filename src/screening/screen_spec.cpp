@@ -47,6 +47,36 @@ double factor_value(const YamlInput& at, const units::Unit& unit, const std::str
 // A number written so that YAML and the unit parser read back exactly the same double.
 std::string exact(double v) { return fmt::format("{}", v); }
 
+// The node at a dotted path ("triggers.0.hyperthermia.hold": map keys and list indices);
+// throws std::invalid_argument when a part of it does not exist.
+YAML::Node path_node(YAML::Node root, const std::string& path) {
+  YAML::Node node = root;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const std::size_t end = std::min(path.find('.', begin), path.size());
+    const std::string part = path.substr(begin, end - begin);
+    if (node.IsSequence()) {
+      std::size_t index = 0;
+      try {
+        index = std::stoul(part);
+      } catch (const std::exception&) {
+        throw std::invalid_argument(fmt::format("'{}' in '{}' is not a list index", part, path));
+      }
+      if (index >= node.size()) {
+        throw std::invalid_argument(
+            fmt::format("'{}' has no item {} (it has {})", path, index, node.size()));
+      }
+      node.reset(node[index]);
+    } else if (node.IsMap() && node[part]) {
+      node.reset(node[part]);
+    } else {
+      throw std::invalid_argument(fmt::format("'{}' has no '{}'", path, part));
+    }
+    begin = end + 1;
+  }
+  return node;
+}
+
 // The scenario text of `root` with the values of a candidate set.
 std::string candidate_yaml(const YAML::Node& base, const ScreenSpec& spec,
                            const std::vector<double>& values) {
@@ -69,7 +99,14 @@ std::string candidate_yaml(const YAML::Node& base, const ScreenSpec& spec,
   }
   for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
     const FactorBinding& b = spec.bindings[j];
-    if (b.target == FactorTarget::kOption) continue;
+    if (b.target != FactorTarget::kPath) continue;
+    YAML::Node node = path_node(root, b.field);
+    node = b.unit.empty() || b.unit == "1" ? exact(values[j])
+                                           : fmt::format("{} {}", exact(values[j]), b.unit);
+  }
+  for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
+    const FactorBinding& b = spec.bindings[j];
+    if (b.target == FactorTarget::kOption || b.target == FactorTarget::kPath) continue;
     const char* section = b.target == FactorTarget::kCarrier ? "carrier" : "parameters";
     if (!root[section] || !root[section].IsMap()) root[section] = YAML::Node(YAML::NodeType::Map);
     // Bare numbers: in the carrier field's unit or the parameter's model unit.
@@ -107,7 +144,19 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
         name));
   }
   units::Unit unit;
-  if (at.has("options")) {
+  if (at.has("set")) {
+    // A value anywhere in the scenario: its path must exist, and values keep the unit of the
+    // first bound or level.
+    b.target = FactorTarget::kPath;
+    b.field = at["set"].as_string();
+    const YamlInput first =
+        at.has("levels") && at["levels"].is_sequence() && !at["levels"].items().empty()
+            ? at["levels"].items().front()
+        : at.has("low") ? at["low"]
+                        : at["set"];
+    unit = first.as_quantity().unit;
+    b.unit = unit.text;
+  } else if (at.has("options")) {
     at.expect_keys({"options"});
     b.target = FactorTarget::kOption;
     if (carrier_field(name) || m.parameter_index(name) >= 0) {
@@ -136,7 +185,8 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
       level += 1.0;
       b.options.push_back(YAML::Clone(option.node()));
     }
-  } else {
+  }
+  if (b.target != FactorTarget::kOption && b.target != FactorTarget::kPath) {
     const CarrierField* field = carrier_field(name);
     if (field) {
       b.target = FactorTarget::kCarrier;
@@ -156,8 +206,10 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
       b.target = FactorTarget::kParameter;
       unit = m.parameters()[static_cast<std::size_t>(p)].unit;
     }
+  }
+  if (b.target != FactorTarget::kOption) {
     if (at.has("levels")) {
-      at.expect_keys({"levels"});
+      at.expect_keys({"levels", "set"});
       const YamlInput levels = at["levels"];
       if (!levels.is_sequence() || levels.items().empty()) {
         levels.fail("levels is a list of values, e.g. [60 nm, 100 nm]");
@@ -166,7 +218,7 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
         f.levels.push_back(factor_value(item, unit, "factor " + name));
       }
     } else {
-      at.expect_keys({"low", "high", "scale", "factorial_levels"});
+      at.expect_keys({"low", "high", "scale", "factorial_levels", "set"});
       if (!at.has("low") || !at.has("high")) {
         at.fail(fmt::format("factor '{}' needs low and high (or levels, or options)", name));
       }
@@ -519,6 +571,19 @@ Screen load_screen_text(const std::string& yaml, const std::string& file) {
     spec.space.check();
   } catch (const std::invalid_argument& e) {
     (at.has("constraints") ? at["constraints"] : factors).fail(e.what());
+  }
+  // A path must name a value of the scenario outside the screen section.
+  for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
+    if (spec.bindings[j].target != FactorTarget::kPath) continue;
+    const YamlInput set = factors[spec.space.factors[j].name]["set"];
+    const std::string& path = spec.bindings[j].field;
+    if (path == "screen" || path.rfind("screen.", 0) == 0)
+      set.fail("a factor cannot set the screen itself");
+    try {
+      path_node(YAML::Load(yaml), path);
+    } catch (const std::invalid_argument& e) {
+      set.fail(fmt::format("the scenario has no value at this path: {}", e.what()));
+    }
   }
   // Every option must build a scenario by itself, so a typo is reported where it is written.
   for (std::size_t j = 0; j < spec.bindings.size(); ++j) {

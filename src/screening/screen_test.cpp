@@ -135,6 +135,54 @@ TEST(ScreenSpec, BadInputNamesTheField) {
             std::string::npos);
 }
 
+TEST(ScreenSpec, PathFactorsSetAnyValueOfTheScenario) {
+  const std::string base = R"(scenario: path-screen
+model: liposomal_doxorubicin_mouse
+subject: {weight: 25 g}
+dosing:
+  - dose: 5 mg/kg
+triggers:
+  - ultrasound: {at: [1 h], permeability_fold: 2}
+observe: {from: 0 h, to: 24 h, every: 1 h}
+screen:
+  factors:
+    lead: {set: triggers.0.ultrasound.at.0, levels: [30 min, 2 h]}
+    fold: {set: triggers.0.ultrasound.permeability_fold, low: 1, high: 4}
+  design: {kind: full_factorial}
+  scores:
+    tumour: {output: PID_TUMOUR, at: 24 h, goal: max}
+)";
+  const Screen s = load_screen_text(base, "path.yaml");
+  ASSERT_EQ(s.spec.bindings[0].target, FactorTarget::kPath);
+  EXPECT_EQ(s.spec.bindings[0].unit, "min");
+  EXPECT_DOUBLE_EQ(s.spec.space.factors[0].levels[1], 120.0);  // in the first level's unit
+  const scenario::Scenario c = candidate_scenario(s, {120.0, 4.0});
+  ASSERT_TRUE(c.triggers);
+  const auto& course = c.triggers->courses().front();
+  EXPECT_DOUBLE_EQ(course.knots.front(), 2.0);  // hours, the model's time unit
+  EXPECT_DOUBLE_EQ(course.values.front(), 4.0);
+  // A larger permeability fold delivers more to the tumour.
+  const ScreenResult r = run_screen(s);
+  double low_fold = 0, high_fold = 0;
+  for (const auto& cand : r.candidates) {
+    if (cand.factors[0] == 30.0 && cand.factors[1] == 1.0) low_fold = cand.scores[0].summary;
+    if (cand.factors[0] == 30.0 && cand.factors[1] == 4.0) high_fold = cand.scores[0].summary;
+  }
+  EXPECT_GT(high_fold, 1.2 * low_fold);
+  // A path that is not in the scenario is refused where it is written.
+  std::string bad = base;
+  bad.replace(bad.find("ultrasound.permeability_fold"), 28, "ultrasound.permeability_gold");
+  try {
+    load_screen_text(bad, "path.yaml");
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("path.yaml:12:17: field 'screen.factors.fold.set'"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("has no 'permeability_gold'"), std::string::npos);
+  }
+}
+
 Screen small_screen(const std::string& extra = "") {
   return load_screen_text(mouse_screen(R"(  factors:
     diameter: {low: 60 nm, high: 200 nm}

@@ -31,11 +31,13 @@ enum class FactorTarget {
   kCarrier,    // a field of the `carrier:` design (diameter, pdi, peg_mol_percent, ...)
   kParameter,  // a model parameter, in the model's unit
   kOption,     // a categorical factor whose levels are named options
+  kPath,       // any value of the scenario, by its dotted path (triggers.0.hyperthermia.hold)
 };
 
 struct FactorBinding {
   FactorTarget target = FactorTarget::kCarrier;
-  std::string field;  // carrier field or parameter name; the factor name for options
+  std::string field;  // carrier field or parameter name; the factor name for options; the path
+  std::string unit;   // kPath: the unit its values are written in (of the first bound)
   // kOption: per level, the scenario sections it sets ({carrier: {...}, parameters: {...}}).
   std::vector<YAML::Node> options;
 };
