@@ -16,6 +16,7 @@ packages=(
   libnifti2-dev            # NIfTI images and lesion masks (smartnano lesion)
   libisal-dev              # ISA-L igzip: fast gzip FASTQ (smartnano barcodes)
   libceres-dev             # Ceres least squares: 4PL dose-response fits (smartnano synergy)
+  libnlopt-dev             # NLopt derivative-free optimisers: schedules (smartnano optimise)
   libopenmpi-dev openmpi-bin   # MPI: one run across processes and machines (mpirun)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format             # the format check in the test suite

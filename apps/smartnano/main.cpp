@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   add_barcodes_command(app, action);
   add_synergy_command(app, action);
   add_screen_command(app, action, *comm);
+  add_optimise_command(app, action, *comm);
   add_params_command(app, action);
   try {
     app.parse(argc, argv);

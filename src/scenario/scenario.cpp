@@ -468,7 +468,7 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   if (!root.is_map()) root.fail("a scenario file is a map with keys model, dosing, observe, ...");
   root.expect_keys({"scenario", "description", "model", "parameters", "covariates", "subject",
                     "carrier", "population", "dosing", "data", "observe", "solver", "output",
-                    "trial", "screen", "triggers"});
+                    "trial", "screen", "triggers", "optimise"});
   Scenario s;
   s.file = file;
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();

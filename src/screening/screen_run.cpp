@@ -162,11 +162,13 @@ std::vector<double> simulate_scores(const Screen& screen,
   return all;
 }
 
-std::vector<CandidateResult> evaluate(const Screen& screen,
-                                      const std::vector<std::vector<double>>& designs, int stage,
-                                      int first_id, std::size_t subjects,
-                                      const ScreenRunOptions& options, runner::Communicator& comm,
-                                      int& threads_used) {
+}  // namespace
+
+std::vector<CandidateResult> evaluate_candidates(const Screen& screen,
+                                                 const std::vector<std::vector<double>>& designs,
+                                                 int stage, int first_id, std::size_t subjects,
+                                                 const ScreenRunOptions& options,
+                                                 runner::Communicator& comm, int& threads_used) {
   const ScreenSpec& spec = screen.spec;
   std::vector<scenario::Scenario> scenarios;
   scenarios.reserve(designs.size());
@@ -234,8 +236,6 @@ std::vector<CandidateResult> evaluate(const Screen& screen,
   return out;
 }
 
-}  // namespace
-
 void rank_candidates(const ScreenSpec& spec, std::vector<CandidateResult>& candidates) {
   std::vector<std::vector<double>> values;
   for (const auto& c : candidates) values.push_back(c.objectives);
@@ -269,8 +269,8 @@ ScreenResult run_screen(const Screen& screen, const ScreenRunOptions& options,
   const Design first = make_design(spec.space, spec.design, spec.design_size, spec.design_seed);
   result.stage1_generated = first.generated;
   result.stage1_rejected = first.rejected;
-  result.candidates =
-      evaluate(screen, first.candidates, 1, 1, result.subjects, options, comm, result.threads);
+  result.candidates = evaluate_candidates(screen, first.candidates, 1, 1, result.subjects, options,
+                                          comm, result.threads);
   rank_candidates(spec, result.candidates);
   if (spec.refine.size > 0) {
     std::vector<const CandidateResult*> front;
@@ -288,9 +288,9 @@ ScreenResult run_screen(const Screen& screen, const ScreenRunOptions& options,
                                               spec.refine.shrink, spec.refine.seed);
     result.stage2_generated = second.generated;
     result.stage2_rejected = second.rejected;
-    auto more =
-        evaluate(screen, second.candidates, 2, static_cast<int>(result.candidates.size()) + 1,
-                 result.subjects, options, comm, result.threads);
+    auto more = evaluate_candidates(screen, second.candidates, 2,
+                                    static_cast<int>(result.candidates.size()) + 1, result.subjects,
+                                    options, comm, result.threads);
     for (auto& c : more) result.candidates.push_back(std::move(c));
     rank_candidates(spec, result.candidates);
   }

@@ -12,6 +12,7 @@
 #include "model/yaml_input.h"
 #include "scenario/population_scenario.h"
 #include "smartnano/core/error.h"
+#include "smartnano/screening/optimise.h"
 #include "smartnano/screening/screen.h"
 
 namespace smartnano::screening {
@@ -82,6 +83,7 @@ std::string candidate_yaml(const YAML::Node& base, const ScreenSpec& spec,
                            const std::vector<double>& values) {
   YAML::Node root = YAML::Clone(base);
   root.remove("screen");
+  root.remove("optimise");
   auto set_section = [&root](const char* section, const YAML::Node& entries) {
     if (!root[section] || !root[section].IsMap()) root[section] = YAML::Node(YAML::NodeType::Map);
     for (const auto& kv : entries) {
@@ -101,8 +103,12 @@ std::string candidate_yaml(const YAML::Node& base, const ScreenSpec& spec,
     const FactorBinding& b = spec.bindings[j];
     if (b.target != FactorTarget::kPath) continue;
     YAML::Node node = path_node(root, b.field);
-    node = b.unit.empty() || b.unit == "1" ? exact(values[j])
-                                           : fmt::format("{} {}", exact(values[j]), b.unit);
+    if (!b.format.empty()) {
+      node = fmt::format(fmt::runtime(b.format), values[j]);
+    } else {
+      node = b.unit.empty() || b.unit == "1" ? exact(values[j])
+                                             : fmt::format("{} {}", exact(values[j]), b.unit);
+    }
   }
   for (std::size_t j = 0; j < spec.bindings.size(); ++j) {
     const FactorBinding& b = spec.bindings[j];
@@ -133,7 +139,11 @@ std::string candidate_label(const ScreenSpec& spec, const std::vector<double>& v
 }
 
 void read_factor(const std::string& name, const YamlInput& at, const model::Model& m,
-                 ScreenSpec& spec) {
+                 ScreenSpec& spec, const std::vector<std::string>& extra = {}) {
+  auto keys = [&extra](std::vector<std::string> own) {
+    own.insert(own.end(), extra.begin(), extra.end());
+    return own;
+  };
   Factor f;
   f.name = name;
   FactorBinding b;
@@ -156,6 +166,16 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
                         : at["set"];
     unit = first.as_quantity().unit;
     b.unit = unit.text;
+    if (at.has("format")) {
+      // The value is written through a template: "{} mg/m2, 30 min infusion".
+      b.format = at["format"].as_string();
+      try {
+        (void)fmt::format(fmt::runtime(b.format), 1.0);
+      } catch (const fmt::format_error& e) {
+        at["format"].fail(fmt::format("not a format with one '{{}}' for the value: {}", e.what()));
+      }
+      if (b.format.find("{}") == std::string::npos) at["format"].fail("the format needs a '{}'");
+    }
   } else if (at.has("options")) {
     at.expect_keys({"options"});
     b.target = FactorTarget::kOption;
@@ -209,7 +229,7 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
   }
   if (b.target != FactorTarget::kOption) {
     if (at.has("levels")) {
-      at.expect_keys({"levels", "set"});
+      at.expect_keys(keys({"levels", "set", "format"}));
       const YamlInput levels = at["levels"];
       if (!levels.is_sequence() || levels.items().empty()) {
         levels.fail("levels is a list of values, e.g. [60 nm, 100 nm]");
@@ -218,7 +238,7 @@ void read_factor(const std::string& name, const YamlInput& at, const model::Mode
         f.levels.push_back(factor_value(item, unit, "factor " + name));
       }
     } else {
-      at.expect_keys({"low", "high", "scale", "factorial_levels", "set"});
+      at.expect_keys(keys({"low", "high", "scale", "factorial_levels", "set", "format"}));
       if (!at.has("low") || !at.has("high")) {
         at.fail(fmt::format("factor '{}' needs low and high (or levels, or options)", name));
       }
@@ -270,38 +290,45 @@ int score_named(const YamlInput& at, const ScreenSpec& spec) {
                       fmt::join(names, ", ")));
 }
 
+// One score: an output's per-subject statistic; `extra` keys are left to the caller.
+ScoreSpec read_score(const std::string& name, const YamlInput& s, const model::Model& m,
+                     std::vector<std::string> extra = {}) {
+  extra.insert(extra.end(), {"output", "statistic", "at", "goal"});
+  s.expect_keys(extra);
+  ScoreSpec score;
+  score.name = name;
+  const std::string output = s["output"].as_string();
+  score.output = m.output_index(output);
+  if (score.output < 0) {
+    std::vector<std::string> names;
+    for (const auto& o : m.outputs()) names.push_back(o.name);
+    s["output"].fail(fmt::format("model '{}' has no output '{}'{}", m.name(), output,
+                                 did_you_mean(output, names)));
+  }
+  score.statistic = s.has("statistic") ? statistic_named(s["statistic"]) : ScoreStatistic::kAuc;
+  if (s.has("at")) {
+    if (s.has("statistic")) s["at"].fail("give either a statistic or a time 'at', not both");
+    score.statistic = ScoreStatistic::kAt;
+    score.at = scenario::quantity_in(s["at"], m.time_unit(), "score time");
+  }
+  if (s.has("goal")) score.goal = goal_named(s["goal"]);
+  const std::string& out_unit = m.outputs()[static_cast<std::size_t>(score.output)].unit.text;
+  score.unit = score.statistic == ScoreStatistic::kAuc
+                   ? fmt::format("{}*{}", out_unit, m.time_unit().text)
+                   : out_unit;
+  return score;
+}
+
 void read_scores(const YamlInput& at, const model::Model& m, ScreenSpec& spec) {
   if (!at.is_map() || at.entries().empty()) {
     at.fail("scores is a map: name: {output: OUTPUT, statistic: auc, goal: max}");
   }
   for (const auto& [name, s] : at.entries()) {
-    s.expect_keys({"output", "statistic", "at", "goal"});
-    ScoreSpec score;
-    score.name = name;
     if (name == kResponderFractionObjective || name == kTherapeuticIndexObjective) {
       s.fail(
           fmt::format("'{}' is the name of a derived objective; name the score otherwise", name));
     }
-    const std::string output = s["output"].as_string();
-    score.output = m.output_index(output);
-    if (score.output < 0) {
-      std::vector<std::string> names;
-      for (const auto& o : m.outputs()) names.push_back(o.name);
-      s["output"].fail(fmt::format("model '{}' has no output '{}'{}", m.name(), output,
-                                   did_you_mean(output, names)));
-    }
-    score.statistic = s.has("statistic") ? statistic_named(s["statistic"]) : ScoreStatistic::kAuc;
-    if (s.has("at")) {
-      if (s.has("statistic")) s["at"].fail("give either a statistic or a time 'at', not both");
-      score.statistic = ScoreStatistic::kAt;
-      score.at = scenario::quantity_in(s["at"], m.time_unit(), "score time");
-    }
-    if (s.has("goal")) score.goal = goal_named(s["goal"]);
-    const std::string& out_unit = m.outputs()[static_cast<std::size_t>(score.output)].unit.text;
-    score.unit = score.statistic == ScoreStatistic::kAuc
-                     ? fmt::format("{}*{}", out_unit, m.time_unit().text)
-                     : out_unit;
-    spec.scores.push_back(std::move(score));
+    spec.scores.push_back(read_score(name, s, m));
   }
 }
 
@@ -713,6 +740,161 @@ scenario::Scenario candidate_scenario(const Screen& screen, const std::vector<do
                      fmt::format("candidate ({}) does not make a scenario: {}",
                                  candidate_label(screen.spec, values), e.message()));
   }
+}
+
+std::string to_string(OptimiseAlgorithm algorithm) {
+  switch (algorithm) {
+    case OptimiseAlgorithm::kCobyla:
+      return "cobyla";
+    case OptimiseAlgorithm::kBobyqa:
+      return "bobyqa";
+    case OptimiseAlgorithm::kSubplex:
+      return "subplex";
+    case OptimiseAlgorithm::kNelderMead:
+      return "neldermead";
+  }
+  return "?";
+}
+
+Optimisation load_optimisation_text(const std::string& yaml, const std::string& file) {
+  Optimisation o;
+  o.screen.yaml = yaml;
+  o.screen.file = file;
+  o.screen.scenario = scenario::load_scenario_text(yaml, file);
+  const model::Model& m = *o.screen.scenario.model;
+  const YamlInput root = YamlInput::parse(yaml, file);
+  if (!root.has("optimise")) root.fail("missing required key 'optimise' (a schedule optimisation)");
+  if (root.has("screen"))
+    root["screen"].fail("a scenario is a screen or an optimisation, not both");
+  const YamlInput at = root["optimise"];
+  if (!at.is_map()) at.fail("optimise is a map with variables, objective, limits, ...");
+  at.expect_keys({"variables", "objective", "limits", "summary", "algorithm", "max_evaluations",
+                  "tolerance", "landscape"});
+  OptimiseSpec& spec = o.spec;
+  ScreenSpec& problem = spec.problem;
+  const YamlInput variables = at["variables"];
+  if (!variables.is_map() || variables.entries().empty()) {
+    variables.fail(
+        "variables is a map name: {set: PATH | a carrier field or parameter, low, high}");
+  }
+  for (const auto& [name, v] : variables.entries()) {
+    read_factor(name, v, m, problem, {"start"});
+    const Factor& f = problem.space.factors.back();
+    if (f.is_discrete()) v.fail("an optimised variable is continuous: give low and high");
+    double start = f.log_scale ? std::sqrt(f.low * f.high) : 0.5 * (f.low + f.high);
+    if (v.has("start")) {
+      const FactorBinding& b = problem.bindings.back();
+      const units::Unit unit =
+          b.target == FactorTarget::kPath ? units::parse_unit(b.unit)
+          : b.target == FactorTarget::kParameter
+              ? m.parameters()[static_cast<std::size_t>(m.parameter_index(name))].unit
+              : units::parse_unit(carrier_field(name)->unit);
+      start = scenario::quantity_in(v["start"], unit, "start");
+      if (!(start >= f.low && start <= f.high)) v["start"].fail("start must be within [low, high]");
+    }
+    spec.start.push_back(start);
+  }
+  for (std::size_t j = 0; j < problem.bindings.size(); ++j) {
+    if (problem.bindings[j].target != FactorTarget::kPath) continue;
+    const YamlInput set = variables[problem.space.factors[j].name]["set"];
+    const std::string& path = problem.bindings[j].field;
+    if (path == "optimise" || path.rfind("optimise.", 0) == 0) {
+      set.fail("a variable cannot set the optimisation itself");
+    }
+    try {
+      path_node(YAML::Load(yaml), path);
+    } catch (const std::invalid_argument& e) {
+      set.fail(fmt::format("the scenario has no value at this path: {}", e.what()));
+    }
+  }
+  try {
+    problem.space.check();
+  } catch (const std::invalid_argument& e) {
+    variables.fail(e.what());
+  }
+  const YamlInput objective = at["objective"];
+  ScoreSpec goal_score = read_score("objective", objective, m);
+  if (!goal_score.goal) objective.fail("the objective needs a goal: max or min");
+  problem.objectives = {"objective"};
+  problem.goals = {*goal_score.goal};
+  problem.weights = {1.0};
+  problem.scores.push_back(std::move(goal_score));
+  if (at.has("limits")) {
+    const YamlInput limits = at["limits"];
+    if (!limits.is_sequence())
+      limits.fail("limits is a list of {output, statistic, at_most | at_least}");
+    for (const auto& item : limits.items()) {
+      ScoreSpec score = read_score(fmt::format("limit_{}", problem.scores.size()), item, m,
+                                   {"at_most", "at_least"});
+      if (score.goal) item["goal"].fail("a limit has at_most or at_least, not a goal");
+      if (item.has("at_most") == item.has("at_least")) item.fail("give one of at_most or at_least");
+      OptimiseLimit limit;
+      limit.at_most = item.has("at_most");
+      limit.score = static_cast<int>(problem.scores.size());
+      const YamlInput value = item[limit.at_most ? "at_most" : "at_least"];
+      try {
+        limit.limit = scenario::quantity_in(value, units::parse_unit(score.unit), "limit");
+      } catch (const units::UnitError& e) {
+        value.fail(e.what());
+      }
+      problem.scores.push_back(std::move(score));
+      spec.limits.push_back(limit);
+    }
+  }
+  if (at.has("summary")) {
+    const std::string sm = at["summary"].as_string();
+    if (sm != "median" && sm != "mean") at["summary"].fail("summary is median or mean");
+    problem.summary = sm == "mean" ? PopulationSummary::kMean : PopulationSummary::kMedian;
+  }
+  if (at.has("algorithm")) {
+    const std::string a = at["algorithm"].as_string();
+    if (a == "cobyla") {
+      spec.algorithm = OptimiseAlgorithm::kCobyla;
+    } else if (a == "bobyqa") {
+      spec.algorithm = OptimiseAlgorithm::kBobyqa;
+    } else if (a == "subplex") {
+      spec.algorithm = OptimiseAlgorithm::kSubplex;
+    } else if (a == "neldermead") {
+      spec.algorithm = OptimiseAlgorithm::kNelderMead;
+    } else {
+      at["algorithm"].fail(
+          fmt::format("unknown algorithm '{}' (cobyla, bobyqa, subplex, neldermead)", a));
+    }
+    if (!spec.limits.empty() && spec.algorithm != OptimiseAlgorithm::kCobyla) {
+      at["algorithm"].fail(
+          fmt::format("{} cannot take limits; use cobyla, which treats them as constraints", a));
+    }
+    if (spec.algorithm == OptimiseAlgorithm::kBobyqa && problem.space.factors.size() < 2) {
+      at["algorithm"].fail("bobyqa needs at least two variables; use cobyla or subplex");
+    }
+  }
+  if (at.has("max_evaluations")) {
+    const long n = at["max_evaluations"].as_integer();
+    if (n < 1 || n > 100000) at["max_evaluations"].fail("max_evaluations must be from 1 to 100000");
+    spec.max_evaluations = static_cast<int>(n);
+  }
+  if (at.has("tolerance")) {
+    spec.tolerance = at["tolerance"].as_double();
+    if (!(spec.tolerance > 0 && spec.tolerance < 1)) at["tolerance"].fail("tolerance is in (0, 1)");
+  }
+  if (at.has("landscape")) {
+    const YamlInput l = at["landscape"];
+    l.expect_keys({"points"});
+    const long n = l["points"].as_integer();
+    if (n != 0 && (n < 2 || n > 201))
+      l["points"].fail("points is 0 (no landscape) or from 2 to 201");
+    spec.landscape_points = static_cast<int>(n);
+  }
+  o.screen.spec = problem;
+  return o;
+}
+
+Optimisation load_optimisation_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(SourceLocation{path, 0, 0, ""}, "cannot open the scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return load_optimisation_text(text.str(), path);
 }
 
 }  // namespace smartnano::screening

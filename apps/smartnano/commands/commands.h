@@ -38,6 +38,7 @@ void add_barcodes_command(CLI::App& app, Action& action);
 void add_synergy_command(CLI::App& app, Action& action);
 // `screen` splits candidate-subject simulations across the processes of `comm`.
 void add_screen_command(CLI::App& app, Action& action, runner::Communicator& comm);
+void add_optimise_command(CLI::App& app, Action& action, runner::Communicator& comm);
 
 // A virtual trial run (`smartnano trial`, or `smartnano run` on a scenario with a trial:).
 struct TrialArgs {
@@ -61,5 +62,8 @@ struct ScreenArgs {
 };
 bool is_screen_scenario(const std::string& path);
 int run_screen_file(const ScreenArgs& args, runner::Communicator& comm);
+// A schedule optimisation (`smartnano optimise`, or `smartnano run` with an optimise: section).
+bool is_optimise_scenario(const std::string& path);
+int run_optimise_file(const ScreenArgs& args, runner::Communicator& comm);
 
 }  // namespace smartnano::cli

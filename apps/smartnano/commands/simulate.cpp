@@ -220,6 +220,14 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         trial.quiet = args->quiet;
         return run_trial_file(trial);
       }
+      if (is_optimise_scenario(args->scenario)) {
+        ScreenArgs optimise;
+        optimise.scenario = args->scenario;
+        optimise.out = args->out;
+        optimise.threads = args->threads;
+        optimise.quiet = args->quiet;
+        return run_optimise_file(optimise, comm);
+      }
       if (is_screen_scenario(args->scenario)) {
         ScreenArgs screen;
         screen.scenario = args->scenario;

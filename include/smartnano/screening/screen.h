@@ -36,8 +36,9 @@ enum class FactorTarget {
 
 struct FactorBinding {
   FactorTarget target = FactorTarget::kCarrier;
-  std::string field;  // carrier field or parameter name; the factor name for options; the path
-  std::string unit;   // kPath: the unit its values are written in (of the first bound)
+  std::string field;   // carrier field or parameter name; the factor name for options; the path
+  std::string unit;    // kPath: the unit its values are written in (of the first bound)
+  std::string format;  // kPath: a template for the written value ("{} mg/m2, 1 h infusion")
   // kOption: per level, the scenario sections it sets ({carrier: {...}, parameters: {...}}).
   std::vector<YAML::Node> options;
 };
@@ -166,6 +167,15 @@ struct ScreenRunOptions {
 ScreenResult run_screen(const Screen& screen, const ScreenRunOptions& options,
                         runner::Communicator& comm);
 ScreenResult run_screen(const Screen& screen, const ScreenRunOptions& options = {});
+
+// Simulates candidates `designs` across the scenario's subjects and fills everything but the
+// fronts and ranks: scores with their population statistics, responder fraction, therapeutic
+// index and objectives. Ids start at first_id. Every rank of `comm` must call it.
+std::vector<CandidateResult> evaluate_candidates(const Screen& screen,
+                                                 const std::vector<std::vector<double>>& designs,
+                                                 int stage, int first_id, std::size_t subjects,
+                                                 const ScreenRunOptions& options,
+                                                 runner::Communicator& comm, int& threads_used);
 
 // Fronts, crowding distances, weighted scores and ranks of `candidates` (their objectives
 // must be filled in).
