@@ -165,6 +165,7 @@ SynergyResult analyse(const DoseResponseMatrix& matrix, const SynergyOptions& op
     mr.scores = score(m, r.corrected, r.conc1, r.conc2);
     mr.mean = mean_combination_score(mr.scores);
     mr.area = most_synergistic_area(mr.scores);
+    mr.ratio_window = synergistic_ratio_window(mr.scores, matrix.conc1, matrix.conc2);
     if (options.uncertainty) {
       const int n = r.replicates;
       std::vector<Grid> reps;

@@ -229,4 +229,21 @@ SynergisticArea most_synergistic_area(const Grid& s) {
   return best;
 }
 
+RatioWindow synergistic_ratio_window(const Grid& scores, const std::vector<double>& conc1,
+                                     const std::vector<double>& conc2, double threshold) {
+  RatioWindow w;
+  w.threshold = threshold;
+  for (int i = 1; i < scores.rows; ++i) {
+    for (int j = 1; j < scores.cols; ++j) {
+      const double v = scores(i, j);
+      if (!(v > threshold) || !(conc2[static_cast<std::size_t>(j)] > 0)) continue;
+      const double ratio = conc1[static_cast<std::size_t>(i)] / conc2[static_cast<std::size_t>(j)];
+      w.low = w.cells == 0 ? ratio : std::min(w.low, ratio);
+      w.high = w.cells == 0 ? ratio : std::max(w.high, ratio);
+      ++w.cells;
+    }
+  }
+  return w;
+}
+
 }  // namespace smartnano::synergy

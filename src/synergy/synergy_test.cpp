@@ -263,5 +263,23 @@ TEST_F(SynergyCsv, ReplicateUncertaintyIsATInterval) {
   EXPECT_NEAR(h.rep_ci_low(2, 2), h.rep_ci_high(2, 2), 1e-12);
 }
 
+TEST(Synergy, RatioWindowSpansTheRatiosOfSynergisticCells) {
+  // Rows: drug 1 at 0, 1, 5, 10; columns: drug 2 at 0, 1, 2. Cells above 10: (1, 1) ratio 1,
+  // (2, 1) ratio 5, (2, 2) ratio 2.5; (3, 2) = 10 is not above the threshold.
+  Grid s(4, 3, 0.0);
+  s(1, 1) = 12;
+  s(2, 1) = 30;
+  s(2, 2) = 11;
+  s(3, 2) = 10;
+  s(3, 0) = 50;  // a monotherapy cell never counts
+  const RatioWindow w = synergistic_ratio_window(s, {0, 1, 5, 10}, {0, 1, 2});
+  EXPECT_EQ(w.cells, 3);
+  EXPECT_DOUBLE_EQ(w.low, 1.0);
+  EXPECT_DOUBLE_EQ(w.high, 5.0);
+  const RatioWindow none = synergistic_ratio_window(s, {0, 1, 5, 10}, {0, 1, 2}, 40.0);
+  EXPECT_EQ(none.cells, 0);
+  EXPECT_TRUE(std::isnan(none.low));
+}
+
 }  // namespace
 }  // namespace smartnano::synergy

@@ -63,7 +63,8 @@ int run_synergy(const SynergyArgs& a) {
   cells += ",CI\n";
   std::string mats =
       "block,drug1,drug2,replicates,baseline,method,mean_score,area_mean,"
-      "area_conc1_from,area_conc1_to,area_conc2_from,area_conc2_to\n";
+      "area_conc1_from,area_conc1_to,area_conc2_from,area_conc2_to,ratio_window_low,"
+      "ratio_window_high,ratio_window_cells\n";
   json summary = {{"input", a.input},
                   {"baseline", a.baseline},
                   {"scale", a.scale},
@@ -112,11 +113,20 @@ int run_synergy(const SynergyArgs& a) {
     for (const auto& m : r.methods) {
       const std::string n = synergy::method_name(m.method);
       const auto& ar = m.area;
-      mats += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.block_id, r.drug1, r.drug2,
-                          r.replicates, num(r.baseline), n, num(m.mean), num(ar.mean),
+      const auto& rw = m.ratio_window;
+      mats += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.block_id, r.drug1,
+                          r.drug2, r.replicates, num(r.baseline), n, num(m.mean), num(ar.mean),
                           num(r.conc1[ar.row]), num(r.conc1[ar.row + ar.rows - 1]),
-                          num(r.conc2[ar.col]), num(r.conc2[ar.col + ar.cols - 1]));
-      jm["scores"][n] = {{"mean", jnum(m.mean)}, {"most_synergistic_area", jnum(ar.mean)}};
+                          num(r.conc2[ar.col]), num(r.conc2[ar.col + ar.cols - 1]),
+                          rw.cells > 0 ? num(rw.low) : std::string(),
+                          rw.cells > 0 ? num(rw.high) : std::string(), rw.cells);
+      jm["scores"][n] = {{"mean", jnum(m.mean)},
+                         {"most_synergistic_area", jnum(ar.mean)},
+                         {"synergistic_ratio_window",
+                          {{"low", jnum(rw.low)},
+                           {"high", jnum(rw.high)},
+                           {"cells", rw.cells},
+                           {"threshold", rw.threshold}}}};
       plot::SynergyHeatmap hm;
       for (double c : r.conc1) hm.row_labels.push_back(fmt::format("{:g}", c));
       for (double c : r.conc2) hm.col_labels.push_back(fmt::format("{:g}", c));

@@ -11,6 +11,7 @@
 // a log axis (single-agent fits use the non-zero concentrations only, as SynergyFinder does).
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +151,20 @@ struct SynergisticArea {
 };
 SynergisticArea most_synergistic_area(const Grid& scores);
 
+// The synergistic ratio window: the drug 1 : drug 2 concentration ratios (in the file's units,
+// so a molar ratio when both are molar) of the combination cells whose score exceeds
+// `threshold` (SynergyFinder reads scores above 10 as likely synergy), as [low, high] and the
+// number of such cells; NaN bounds and 0 cells when none does. A ratiometric carrier aims to
+// keep the tumour's drug ratio inside it (docs/models/cpx351.md).
+struct RatioWindow {
+  double low = std::numeric_limits<double>::quiet_NaN();
+  double high = std::numeric_limits<double>::quiet_NaN();
+  int cells = 0;
+  double threshold = 10.0;
+};
+RatioWindow synergistic_ratio_window(const Grid& scores, const std::vector<double>& conc1,
+                                     const std::vector<double>& conc2, double threshold = 10.0);
+
 // ---------------------------------------------------------------------------------------------
 // Chou-Talalay combination index from median-effect fits: log(fa / (1 - fa)) = m (log D -
 // log Dm) by least squares over the single-agent points with 0 < fa < 1 (fa = inhibition /
@@ -192,6 +207,7 @@ struct MethodResult {
   Grid scores;
   double mean = 0.0;  // over combination cells
   SynergisticArea area;
+  RatioWindow ratio_window;  // cells scoring above 10
   // With uncertainty: per cell over replicate matrices (empty grids otherwise).
   Grid rep_mean, rep_sd, rep_ci_low, rep_ci_high;
 };
