@@ -1,8 +1,11 @@
 #include "smartnano/core/csv.h"
 
-#include "smartnano/core/text.h"
-
 #include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "smartnano/core/text.h"
 
 namespace smartnano {
 namespace {
@@ -46,6 +49,12 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     pos = end + 1;
   }
   return lines;
+}
+
+std::string csv_number(double v) {
+  if (std::isnan(v)) return "";
+  if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
+  return fmt::format("{:.6g}", v);
 }
 
 }  // namespace smartnano

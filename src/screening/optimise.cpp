@@ -12,6 +12,7 @@
 #include <nlopt.h>
 #include <nlohmann/json.hpp>
 
+#include "smartnano/core/csv.h"
 #include "smartnano/io/atomic_file.h"
 
 namespace smartnano::screening {
@@ -218,7 +219,7 @@ OptimisationResult run_optimisation(const Optimisation& o, const ScreenRunOption
 void write_optimisation_outputs(const Optimisation& o, const OptimisationResult& result,
                                 const std::string& directory) {
   const ScreenSpec& p = o.spec.problem;
-  auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); };
+  auto cell = [](double v) { return csv_number(v); };
   std::string header;
   for (const auto& f : p.space.factors) header += f.name + ",";
   for (const auto& s : p.scores) header += s.name + ",";

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "smartnano/core/csv.h"
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/population/population.h"
 #include "smartnano/screening/screen.h"
@@ -354,10 +355,7 @@ PooledScreenResult run_pooled_screen(const Screen& screen, int threads, bool pro
 
 namespace {
 
-std::string cell(double v) {
-  if (std::isnan(v)) return "";
-  return fmt::format("{:.6g}", v);
-}
+std::string cell(double v) { return csv_number(v); }
 
 double mean_of(const std::vector<double>& v) {
   double sum = 0.0;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "smartnano/core/csv.h"
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/plot/trial_plots.h"
 #include "smartnano/screening/screen.h"
@@ -18,11 +19,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string cell(double v) {
-  if (std::isnan(v)) return "";
-  if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
-  return fmt::format("{:.6g}", v);
-}
+std::string cell(double v) { return csv_number(v); }
 
 ordered_json number(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(); }
 

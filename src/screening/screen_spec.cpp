@@ -12,6 +12,7 @@
 #include "model/yaml_input.h"
 #include "scenario/population_scenario.h"
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 #include "smartnano/screening/optimise.h"
 #include "smartnano/screening/screen.h"
 
@@ -720,11 +721,7 @@ Screen load_screen_text(const std::string& yaml, const std::string& file) {
 }
 
 Screen load_screen_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceLocation{path, 0, 0, ""}, "cannot open the screen file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return load_screen_text(text.str(), path);
+  return load_screen_text(read_text_file(path, "screen file"), path);
 }
 
 scenario::Scenario candidate_scenario(const Screen& screen, const std::vector<double>& values) {
@@ -890,11 +887,7 @@ Optimisation load_optimisation_text(const std::string& yaml, const std::string& 
 }
 
 Optimisation load_optimisation_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceLocation{path, 0, 0, ""}, "cannot open the scenario file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return load_optimisation_text(text.str(), path);
+  return load_optimisation_text(read_text_file(path, "scenario file"), path);
 }
 
 }  // namespace smartnano::screening

@@ -8,6 +8,7 @@
 
 #include "smartnano/core/csv.h"
 #include "smartnano/core/error.h"
+#include "smartnano/core/text.h"
 #include "smartnano/survival/survival.h"
 
 namespace smartnano::survival {
@@ -28,11 +29,7 @@ double parse_number(const std::string& cell, const SourceLocation& where) {
 }  // namespace
 
 SurvivalTable read_survival_csv(const std::string& path, const SurvivalColumns& columns) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_text_file(path);
   const auto lines = split_lines(text);
   if (lines.empty() || lines[0].empty()) throw InputError({path, 1, 0, ""}, "no header line");
   const std::vector<std::string> header = split_csv_line(lines[0]);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "smartnano/core/csv.h"
+#include "smartnano/core/text.h"
 #include "smartnano/synergy/synergy.h"
 
 namespace smartnano::synergy {
@@ -33,11 +34,7 @@ struct ReferenceCell {
 };
 
 std::vector<ReferenceCell> read_reference(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the SynergyFinder result file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_text_file(path, "SynergyFinder result file");
   const auto lines = split_lines(text);
   if (lines.empty()) throw InputError({path, 1, 0, ""}, "no header line");
   const auto header = split_csv_line(lines[0]);

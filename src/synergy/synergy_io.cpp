@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "smartnano/core/csv.h"
+#include "smartnano/core/text.h"
 #include "smartnano/synergy/synergy.h"
 
 namespace smartnano::synergy {
@@ -147,11 +148,7 @@ std::string method_name(Method method) {
 
 std::vector<DoseResponseMatrix> read_dose_response_csv(const std::string& path,
                                                        const ReadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, 0, ""}, "cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_text_file(path);
   const auto lines = split_lines(text);
   if (lines.empty() || lines[0].empty()) throw InputError({path, 1, 0, ""}, "no header line");
   const std::vector<std::string> header = split_csv_line(lines[0]);
