@@ -815,5 +815,29 @@ TEST(ParetoPlot, NoFinitePointIsNoData) {
   EXPECT_EQ(count_class(svg, "no-data"), 1);
 }
 
+TEST(ProfilePlot, OneLinePerSeriesWithGapsAndLogScale) {
+  const std::vector<ProfileSeries> series{{"ID 1", {0, 1, 2, 3}, {1, 10, NAN, 100}},
+                                          {"ID 2", {0, 1, 2}, {2, 20, 200}},
+                                          {"ID 3", {0, 1}, {NAN, NAN}}};
+  ProfileOptions options;
+  options.x_label = "time (h)";
+  options.y_label = "CP (ug/mL)";
+  const std::string svg = profile_svg(series, options);
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "profile-line"), 2);  // the all-NaN series draws nothing
+  EXPECT_EQ(titles_of(svg, "profile-line"), (std::vector<std::string>{"ID 1", "ID 2"}));
+  EXPECT_EQ(count_class(svg, "legend"), 1);
+  // The NaN splits the first line: two move-to commands.
+  const auto first = svg.substr(svg.find("class=\"profile-line\""));
+  const auto d = first.substr(0, first.find("/>"));
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'M'), 2);
+  options.log_y = true;
+  const std::string log_svg = profile_svg(series, options);
+  expect_good_svg(log_svg);
+  EXPECT_EQ(texts_of(log_svg, "axis-label"),
+            (std::vector<std::string>{"log10 CP (ug/mL)", "time (h)"}));
+  EXPECT_EQ(count_class(profile_svg({{"x", {0}, {-1}}}, options), "no-data"), 1);
+}
+
 }  // namespace
 }  // namespace smartnano::plot

@@ -112,10 +112,29 @@ std::vector<double> observation_times(const YamlInput& at, const units::Unit& ti
 }
 
 OutputSpec read_output(const YamlInput& at, const model::Model& m) {
-  at.expect_keys({"profiles", "summaries"});
+  at.expect_keys({"profiles", "summaries", "plots", "plot_scale"});
   OutputSpec spec;
   if (at.has("profiles")) spec.profiles = at["profiles"].as_bool();
-  if (!spec.profiles && !at.has("summaries")) {
+  if (at.has("plots")) {
+    const YamlInput list = at["plots"];
+    if (!list.is_sequence() || list.items().empty()) list.fail("plots is a list of output names");
+    std::vector<std::string> names;
+    for (const auto& o : m.outputs()) names.push_back(o.name);
+    for (const auto& item : list.items()) {
+      const int o = m.output_index(item.as_string());
+      if (o < 0) {
+        item.fail(fmt::format("model '{}' has no output '{}'{}", m.name(), item.as_string(),
+                              did_you_mean(item.as_string(), names)));
+      }
+      spec.plots.push_back(o);
+    }
+  }
+  if (at.has("plot_scale")) {
+    const std::string scale = at["plot_scale"].as_string();
+    if (scale != "log" && scale != "linear") at["plot_scale"].fail("plot_scale is linear or log");
+    spec.plot_log_y = scale == "log";
+  }
+  if (!spec.profiles && !at.has("summaries") && spec.plots.empty()) {
     at.fail("with profiles: false, give summaries (otherwise the run would write no results)");
   }
   if (!at.has("summaries")) return spec;

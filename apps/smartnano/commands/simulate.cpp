@@ -6,9 +6,12 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "smartnano/io/atomic_file.h"
+#include "smartnano/plot/trial_plots.h"
 #include "smartnano/runner/population_run.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/simulation/simulate_all.h"
@@ -74,6 +77,44 @@ class ProgressReport {
  private:
   bool terminal_;
 };
+
+// profile_<OUTPUT>.svg for the outputs the scenario asks to plot: the first subjects'
+// observation rows, simulated again here (a run of any size keeps no profiles in memory).
+std::vector<std::string> write_profile_plots(const scenario::Scenario& s, const std::string& out,
+                                             int threads) {
+  if (s.output.plots.empty()) return {};
+  const std::size_t n = std::min(s.subject_count(), scenario::kPlottedSubjects);
+  const auto results = simulation::simulate_all(
+      s.model, s.options, n, [&s](std::size_t i) { return s.subject(i); }, threads);
+  const std::size_t n_out = s.model->outputs().size();
+  std::vector<std::string> written;
+  for (const int o : s.output.plots) {
+    const auto& spec = s.model->outputs()[static_cast<std::size_t>(o)];
+    std::vector<plot::ProfileSeries> series;
+    for (const auto& r : results) {
+      plot::ProfileSeries line;
+      line.label = fmt::format("ID {}", r.id);
+      for (std::size_t k = 0; k < r.times.size(); ++k) {
+        if (r.evids[k] != 0) continue;
+        line.time.push_back(r.times[k]);
+        line.value.push_back(r.outputs[k * n_out + static_cast<std::size_t>(o)]);
+      }
+      series.push_back(std::move(line));
+    }
+    plot::ProfileOptions po;
+    po.title = fmt::format("{}: {}{}", s.name, spec.name,
+                           s.subject_count() > n ? fmt::format(" (first {} subjects)", n) : "");
+    po.x_label = fmt::format("time ({})", s.model->time_unit().text);
+    po.y_label =
+        spec.unit.text == "1" ? spec.name : fmt::format("{} ({})", spec.name, spec.unit.text);
+    po.log_y = s.output.plot_log_y;
+    const std::string name = fmt::format("profile_{}.svg", spec.name);
+    io::write_file_atomically((std::filesystem::path(out) / name).string(),
+                              plot::profile_svg(series, po));
+    written.push_back(name);
+  }
+  return written;
+}
 
 int simulate(const scenario::Scenario& s, const SimulateArgs& args, const std::string& label,
              const std::string& command_line, runner::Communicator& comm) {
@@ -171,6 +212,10 @@ int simulate(const scenario::Scenario& s, const SimulateArgs& args, const std::s
       std::cout << (k ? "\n  and " : " ") << outcome.files[k];
     }
     std::cout << '\n';
+  }
+  const auto plots = write_profile_plots(s, args.out, args.threads);
+  if (!args.quiet && !plots.empty()) {
+    std::cout << fmt::format("Wrote {} to {}\n", fmt::join(plots, ", "), args.out);
   }
   return st.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
 }

@@ -256,4 +256,25 @@ struct SynergyHeatmapOptions : PlotOptions {
 std::string synergy_heatmap_svg(const SynergyHeatmap& map,
                                 const SynergyHeatmapOptions& options = {});
 
+// ---------------------------------------------------------------------------------------------
+// Profile plot (time courses of a model output)
+
+// One subject's time course of an output.
+struct ProfileSeries {
+  std::string label{};
+  std::vector<double> time{}, value{};
+};
+
+struct ProfileOptions : PlotOptions {
+  bool log_y = false;  // a log10 y axis (non-positive values are left out)
+  std::string validate() const;
+};
+
+// One line per series (Okabe-Ito colours, cycled), axes padded around the finite values (or
+// log10 of the positive ones), a legend of the series labels below the plot when there are 2 to
+// 12 series. Classes: "profile-line" (one path per series with at least one point, its label as
+// <title>), "legend". No finite point gives the "No data" picture.
+std::string profile_svg(const std::vector<ProfileSeries>& series,
+                        const ProfileOptions& options = {});
+
 }  // namespace smartnano::plot

@@ -50,7 +50,12 @@ struct OutputSummary {
 struct OutputSpec {
   bool profiles = true;                  // results.csv: every observation row of every subject
   std::vector<OutputSummary> summaries;  // subject_summaries.csv: one row per subject
+  // profile_<OUTPUT>.svg: the time course of each of these outputs (model output indices) for
+  // the first subjects (at most kPlottedSubjects).
+  std::vector<int> plots;
+  bool plot_log_y = false;
 };
+inline constexpr std::size_t kPlottedSubjects = 12;
 
 std::string to_string(SummaryStatistic statistic);
 
