@@ -21,4 +21,7 @@ assert s["feasible"], "no feasible schedule"
 assert -72 <= lead <= -6, f"lead {lead} h outside the priming window"
 assert limit * 0.99 <= heart <= limit, f"heart exposure {heart} not on the limit {limit}"
 assert len(rows) == 81, f"{len(rows)} landscape points, expected 81"
+svg = open(f"{out}/optimise_landscape.svg").read()
+feasible_doses = {r["dose"] for r in rows if r["feasible"] == "1"}
+assert svg.count('class="profile-line"') == len(feasible_doses), "one landscape line per feasible dose"
 PY

@@ -14,6 +14,7 @@
 
 #include "smartnano/core/csv.h"
 #include "smartnano/io/atomic_file.h"
+#include "smartnano/plot/trial_plots.h"
 
 namespace smartnano::screening {
 namespace {
@@ -285,12 +286,37 @@ void write_optimisation_outputs(const Optimisation& o, const OptimisationResult&
   j["feasible"] = result.found_feasible;
   j["wall_seconds"] = result.wall_seconds;
 
+  // The landscape picture: the objective against the first variable, one line per value of the
+  // second (if any), feasible points only (an infeasible point breaks the line).
+  std::vector<plot::ProfileSeries> lines;
+  for (const std::size_t i : result.landscape) {
+    const Evaluation& e = result.evaluations[i];
+    const std::string label = p.space.factors.size() > 1
+                                  ? fmt::format("{} = {:.4g}", p.space.factors[1].name, e.values[1])
+                                  : p.scores[0].name;
+    if (lines.empty() || lines.back().label != label) lines.push_back({label, {}, {}});
+    lines.back().time.push_back(e.values[0]);
+    lines.back().value.push_back(e.feasible ? e.scores[0] : kNaN);
+  }
+  plot::ProfileOptions po;
+  po.title =
+      fmt::format("{}: objective over the landscape (feasible points)", o.screen.scenario.name);
+  const FactorBinding& b0 = p.bindings[0];
+  po.x_label = b0.target == FactorTarget::kPath && !b0.unit.empty() && b0.unit != "1"
+                   ? fmt::format("{} ({})", p.space.factors[0].name, b0.unit)
+                   : p.space.factors[0].name;
+  po.y_label = fmt::format(
+      "{} {} ({})", to_string(p.scores[0].statistic),
+      o.screen.scenario.model->outputs()[static_cast<std::size_t>(p.scores[0].output)].name,
+      p.scores[0].unit);
+
   std::filesystem::create_directories(directory);
-  const std::vector<std::pair<std::string, std::string>> files{
+  std::vector<std::pair<std::string, std::string>> files{
       {"optimise_summary.json", j.dump(2) + "\n"},
       {"optimise_evaluations.csv", evaluations},
       {"optimise_landscape.csv", landscape},
   };
+  if (!lines.empty()) files.emplace_back("optimise_landscape.svg", plot::profile_svg(lines, po));
   std::vector<std::unique_ptr<io::AtomicFile>> pending;
   for (const auto& [name, content] : files) {
     auto f = std::make_unique<io::AtomicFile>((std::filesystem::path(directory) / name).string());

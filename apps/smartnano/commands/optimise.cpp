@@ -53,8 +53,8 @@ int run_optimise_file(const ScreenArgs& args, runner::Communicator& comm) {
           r.best.scores[static_cast<std::size_t>(l.score)]);
     }
     std::cout << fmt::format(
-        "Wrote optimise_summary.json, optimise_evaluations.csv and "
-        "optimise_landscape.csv ({} points) to {}\n",
+        "Wrote optimise_summary.json, optimise_evaluations.csv, optimise_landscape.csv ({} "
+        "points) and optimise_landscape.svg to {}\n",
         r.landscape.size(), args.out);
   }
   if (!r.found_feasible) {
