@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -149,7 +150,7 @@ class ModelBuilder {
   void read_parameters() {
     for (const auto& [name, entry] : entries("parameters")) {
       claim_name(name, entry);
-      entry.expect_keys({"value", "unit", "description", "source", "range"});
+      entry.expect_keys({"value", "unit", "description", "source", "range", "bounds"});
       ParameterSpec p;
       p.name = name;
       p.where = entry.where();
@@ -162,6 +163,24 @@ class ModelBuilder {
         if (items.size() != 2) entry["range"].fail("expected [low, high]");
         p.range = std::make_pair(items[0].as_double(), items[1].as_double());
         if (!(p.range->first <= p.range->second)) entry["range"].fail("low is above high");
+      }
+      if (entry.has("bounds")) {
+        const auto items = entry["bounds"].items();
+        if (items.size() != 2) entry["bounds"].fail("expected [low, high] (.inf for none)");
+        auto bound = [](const YamlInput& item) {
+          const std::string text = item.as_string();
+          if (text == ".inf" || text == "+.inf" || text == "inf") {
+            return std::numeric_limits<double>::infinity();
+          }
+          if (text == "-.inf" || text == "-inf") return -std::numeric_limits<double>::infinity();
+          return item.as_double();
+        };
+        p.bounds = std::make_pair(bound(items[0]), bound(items[1]));
+        if (!(p.bounds->first <= p.bounds->second)) entry["bounds"].fail("low is above high");
+        if (!(p.value >= p.bounds->first && p.value <= p.bounds->second)) {
+          entry["value"].fail(fmt::format("{} is outside the parameter's bounds [{}, {}]", p.value,
+                                          p.bounds->first, p.bounds->second));
+        }
       }
       units_[name] = p.unit;
       model_->parameters_.push_back(std::move(p));

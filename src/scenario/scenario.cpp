@@ -531,6 +531,20 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
     }
   }
   if (root.has("carrier")) apply_carrier(root["carrier"], m, overridden, s);
+  // Values the model is not defined for (a negative rate or cell count) are refused here,
+  // where the scenario sets them, not discovered by the solver.
+  for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+    const auto& spec = m.parameters()[i];
+    if (!spec.bounds) continue;
+    const double v = s.parameters[i];
+    if (v >= spec.bounds->first && v <= spec.bounds->second) continue;
+    const std::string message = fmt::format(
+        "parameter '{}' = {} {} is outside the values model '{}' is defined for, [{}, {}]{}",
+        spec.name, v, spec.unit.text, m.name(), spec.bounds->first, spec.bounds->second,
+        overridden[i] ? "" : " (after the carrier design's factors)");
+    if (overridden[i]) root["parameters"][spec.name].fail(message);
+    (root.has("carrier") ? root["carrier"] : root).fail(message);
+  }
   std::vector<double> covariates;
   for (const auto& c : m.covariates()) covariates.push_back(c.default_value.value_or(NAN));
   std::vector<BodyCovariate> body_covariates;

@@ -26,6 +26,9 @@ struct ParameterSpec {
   std::string description;
   std::string source;                              // paper and table / figure / page
   std::optional<std::pair<double, double>> range;  // plausible range, same unit
+  // Values the model is defined for (e.g. [0, .inf] for a rate or a cell count), same unit: a
+  // scenario setting the parameter outside them is refused. Absent: no limit.
+  std::optional<std::pair<double, double>> bounds;
   SourceLocation where;
 };
 
