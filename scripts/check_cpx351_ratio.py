@@ -43,6 +43,8 @@ import subprocess
 import sys
 import tempfile
 
+from check_report import report
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 VALIDATION = os.path.join(HERE, "..", "tests", "validation")
 CPX_SCENARIO = os.path.join(VALIDATION, "cpx351_ratio.yaml")
@@ -202,18 +204,7 @@ def main():
               f"{a:.2f} h vs {b:.2f} h over 7 days")
 
     shutil.rmtree(work, ignore_errors=True)
-    width = max(len(c[0]) for c in checks)
-    for name, ok, detail in checks:
-        print(f"{'pass' if ok else 'FAIL'}  {name:<{width}}  {detail}")
-    failed = [c for c in checks if not c[1]]
-    print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
-    if args.expect_fail:
-        expected = [c for c in checks if any(t in c[0] for t in args.expect_fail)]
-        ok = bool(expected) and all(not c[1] for c in expected)
-        print(f"negative control: {len(expected)} targeted check(s), "
-              f"{'all failed as expected' if ok else 'NOT all failed'}")
-        return 0 if ok else 1
-    return 1 if failed else 0
+    return report(checks, args.expect_fail)
 
 
 if __name__ == "__main__":

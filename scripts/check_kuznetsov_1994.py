@@ -45,6 +45,8 @@ import subprocess
 import sys
 import tempfile
 
+from check_report import report
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 MODEL = os.path.join(ROOT, "models", "kuznetsov_1994.yaml")
@@ -332,18 +334,7 @@ def main():
 
     shutil.rmtree(work, ignore_errors=True)
     print(f"saddle between them: E = {e_sad:.5g}, T = {t_sad:.5g}")
-    width = max(len(c[0]) for c in checks)
-    for name, ok, detail in checks:
-        print(f"{'pass' if ok else 'FAIL'}  {name:<{width}}  {detail}")
-    failed = [c for c in checks if not c[1]]
-    print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
-    if args.expect_fail:
-        targeted = [c for c in checks if any(t in c[0] for t in args.expect_fail)]
-        ok = bool(targeted) and all(not c[1] for c in targeted)
-        print(f"negative control: {len(targeted)} targeted check(s), "
-              f"{'all failed as expected' if ok else 'NOT all failed'}")
-        return 0 if ok else 1
-    return 1 if failed else 0
+    return report(checks, args.expect_fail)
 
 
 if __name__ == "__main__":
