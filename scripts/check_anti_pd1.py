@@ -30,16 +30,14 @@ TEXTs failed.
   check_anti_pd1.py --smartnano build/apps/smartnano/smartnano
 """
 import argparse
-import csv
 import math
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from check_report import report
+from check_common import observation_columns, report, with_changed_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
@@ -61,35 +59,15 @@ WASHOUT_DAYS = (322.0, 364.0)
 
 
 def prepare(replacements, folder):
-    paths = {k: os.path.join(VALIDATION, f"anti_pd1_{k}.yaml") for k in SCENARIOS}
-    if not replacements:
-        return paths
-    text = open(MODEL).read()
-    for old, new in replacements:
-        if old not in text:
-            raise SystemExit(f"{MODEL}: text to replace not found: {old!r}")
-        text = text.replace(old, new)
-    model_copy = os.path.join(folder, "anti_pd1_human.yaml")
-    with open(model_copy, "w") as f:
-        f.write(text)
-    for k, path in paths.items():
-        body = re.sub(r"^model: .*$", f"model: {model_copy}", open(path).read(), count=1,
-                      flags=re.M)
-        paths[k] = os.path.join(folder, os.path.basename(path))
-        with open(paths[k], "w") as f:
-            f.write(body)
-    return paths
+    return with_changed_model(
+        MODEL, {k: os.path.join(VALIDATION, f"anti_pd1_{k}.yaml") for k in SCENARIOS},
+        replacements, folder)
 
 
 def run(smartnano, scenario, out):
-    subprocess.run([smartnano, "run", scenario, "-o", out, "--threads", "1"], check=True,
-                   stdout=subprocess.DEVNULL)
-    rows = []
-    with open(os.path.join(out, "results.csv")) as f:
-        for row in csv.DictReader(f):
-            if row["EVID"] == "0":
-                rows.append({k: float(v) for k, v in row.items()})
-    return rows
+    """The observation rows, each a dict of column -> value."""
+    cols = observation_columns(smartnano, scenario, out)
+    return [dict(zip(cols, values)) for values in zip(*cols.values())]
 
 
 def at(rows, time_h, name):

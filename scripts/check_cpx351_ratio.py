@@ -43,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 
-from check_report import report
+from check_common import observation_columns, report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VALIDATION = os.path.join(HERE, "..", "tests", "validation")
@@ -79,15 +79,7 @@ def scenario_copy(path, overrides, folder):
 
 def run(smartnano, scenario, out):
     """Runs the scenario and returns (observation columns as lists, summary row)."""
-    subprocess.run([smartnano, "run", scenario, "-o", out, "--threads", "1"], check=True,
-                   stdout=subprocess.DEVNULL)
-    cols = {}
-    with open(os.path.join(out, "results.csv")) as f:
-        for row in csv.DictReader(f):
-            if row["EVID"] != "0":
-                continue
-            for k, v in row.items():
-                cols.setdefault(k, []).append(float(v) if v != "NA" else math.nan)
+    cols = observation_columns(smartnano, scenario, out)
     with open(os.path.join(out, "subject_summaries.csv")) as f:
         summary = next(csv.DictReader(f))
     return cols, summary

@@ -36,7 +36,6 @@ TEXTs failed.
 """
 import argparse
 import cmath
-import csv
 import math
 import os
 import re
@@ -45,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 
-from check_report import report
+from check_common import observation_columns, report, with_changed_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
@@ -151,37 +150,13 @@ def scenario_overrides(path):
 
 def prepare(replacements, folder):
     """Paths of the four scenarios, or of copies in `folder` that use a changed model copy."""
-    paths = {k: os.path.join(VALIDATION, f"kuznetsov_{k}.yaml") for k in SCENARIOS}
-    if not replacements:
-        return paths
-    text = open(MODEL).read()
-    for old, new in replacements:
-        if old not in text:
-            raise SystemExit(f"{MODEL}: text to replace not found: {old!r}")
-        text = text.replace(old, new)
-    model_copy = os.path.join(folder, "kuznetsov_1994.yaml")
-    with open(model_copy, "w") as f:
-        f.write(text)
-    for k, path in paths.items():
-        body = re.sub(r"^model: .*$", f"model: {model_copy}", open(path).read(), count=1,
-                      flags=re.M)
-        paths[k] = os.path.join(folder, os.path.basename(path))
-        with open(paths[k], "w") as f:
-            f.write(body)
-    return paths
+    return with_changed_model(
+        MODEL, {k: os.path.join(VALIDATION, f"kuznetsov_{k}.yaml") for k in SCENARIOS},
+        replacements, folder)
 
 
 def run(smartnano, scenario, out):
-    subprocess.run([smartnano, "run", scenario, "-o", out, "--threads", "1"], check=True,
-                   stdout=subprocess.DEVNULL)
-    cols = {}
-    with open(os.path.join(out, "results.csv")) as f:
-        for row in csv.DictReader(f):
-            if row["EVID"] != "0":
-                continue
-            for k, v in row.items():
-                cols.setdefault(k, []).append(float(v) if v != "NA" else math.nan)
-    return cols
+    return observation_columns(smartnano, scenario, out)
 
 
 def rel(x, ref):
