@@ -21,6 +21,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format             # the format check in the test suite
   python3                  # calibration scripts and their checks in the test suite
+  libsbml5-dev             # SBML import (smartnano import sbml, smartnano validate sbml)
+  pybind11-dev python3-dev python3-numpy python3-pytest   # the Python module and its tests
+  chromium                 # HTML reports are loaded headless in the test suite
 )
 packages+=("$@")
 
