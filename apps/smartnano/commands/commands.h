@@ -48,6 +48,7 @@ struct TrialArgs {
   int threads = 0;
   bool progress = false;
   bool quiet = false;
+  bool report = true;  // report.html (docs/report.md)
 };
 bool is_trial_scenario(const std::string& path);
 int run_trial_file(const TrialArgs& args);
@@ -59,6 +60,7 @@ struct ScreenArgs {
   int threads = 0;
   bool progress = false;
   bool quiet = false;
+  bool report = true;  // report.html (docs/report.md)
 };
 bool is_screen_scenario(const std::string& path);
 int run_screen_file(const ScreenArgs& args, runner::Communicator& comm);

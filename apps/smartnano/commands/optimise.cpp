@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "commands/commands.h"
+#include "commands/report_hook.h"
 #include "smartnano/screening/optimise.h"
 
 namespace smartnano::cli {
@@ -26,7 +27,12 @@ int run_optimise_file(const ScreenArgs& args, runner::Communicator& comm) {
   options.threads = args.threads;
   const screening::OptimisationResult r = screening::run_optimisation(o, options, comm);
   if (comm.rank() != 0) return kExitOk;
+  std::unique_ptr<PendingReport> report;
+  if (args.report) {
+    report = std::make_unique<PendingReport>(report::optimisation_report(o, r), args.out);
+  }
   screening::write_optimisation_outputs(o, r, args.out);
+  if (report) report->commit(args.quiet);
   const auto& p = o.spec.problem;
   if (!args.quiet) {
     std::cout << fmt::format(
@@ -78,6 +84,7 @@ void add_optimise_command(CLI::App& app, Action& action, runner::Communicator& c
   cmd->add_option("--threads", args->threads, "threads per process (0: the hardware concurrency)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing but errors");
+  cmd->add_flag("!--no-report", args->report, kNoReportHelp);
   cmd->callback([&action, &comm, args] {
     action = [&comm, args] { return run_optimise_file(*args, comm); };
   });

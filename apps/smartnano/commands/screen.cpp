@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "commands/commands.h"
+#include "commands/report_hook.h"
 #include "smartnano/screening/screen.h"
 
 namespace smartnano::cli {
@@ -102,7 +103,11 @@ int run_screen_file(const ScreenArgs& args, runner::Communicator& comm) {
   options.progress = args.progress && !args.quiet;
   const screening::ScreenResult result = screening::run_screen(s, options, comm);
   if (comm.rank() != 0) return kExitOk;
+  std::unique_ptr<PendingReport> report;
+  if (args.report)
+    report = std::make_unique<PendingReport>(report::screen_report(s, result), args.out);
   screening::write_screen_outputs(s, result, args.out);
+  if (report) report->commit(args.quiet);
   int failures = 0;
   for (const auto& c : result.candidates) failures += c.failures;
   if (!args.quiet) {
@@ -141,6 +146,7 @@ void add_screen_command(CLI::App& app, Action& action, runner::Communicator& com
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--progress", args->progress, "report simulations done on standard error");
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing but errors");
+  cmd->add_flag("!--no-report", args->report, kNoReportHelp);
   cmd->callback(
       [&action, &comm, args] { action = [&comm, args] { return run_screen_file(*args, comm); }; });
 }

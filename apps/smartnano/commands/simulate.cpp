@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "commands/report_hook.h"
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/plot/trial_plots.h"
 #include "smartnano/runner/population_run.h"
@@ -28,6 +29,7 @@ struct SimulateArgs {
   bool quiet = false;
   bool resume = false;
   long chunk = 0;
+  bool report = true;  // report.html
 };
 
 // Set by SIGINT / SIGTERM: the run stops after the chunk in progress, with its checkpoint saved.
@@ -217,6 +219,10 @@ int simulate(const scenario::Scenario& s, const SimulateArgs& args, const std::s
   if (!args.quiet && !plots.empty()) {
     std::cout << fmt::format("Wrote {} to {}\n", fmt::join(plots, ", "), args.out);
   }
+  if (args.report) {
+    PendingReport(report::simulation_report(s, args.scenario, outcome, args.out), args.out)
+        .commit(args.quiet);
+  }
   return st.failed_subjects > 0 ? kExitCheckFailed : kExitOk;
 }
 
@@ -239,6 +245,7 @@ void add_run_options(CLI::App& cmd, SimulateArgs& args) {
                  "not depend on it")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd.add_flag("!--no-report", args.report, kNoReportHelp);
 }
 
 }  // namespace
@@ -263,6 +270,7 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         trial.threads = args->threads;
         trial.progress = args->progress;
         trial.quiet = args->quiet;
+        trial.report = args->report;
         return run_trial_file(trial);
       }
       if (is_optimise_scenario(args->scenario)) {
@@ -271,6 +279,7 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         optimise.out = args->out;
         optimise.threads = args->threads;
         optimise.quiet = args->quiet;
+        optimise.report = args->report;
         return run_optimise_file(optimise, comm);
       }
       if (is_screen_scenario(args->scenario)) {
@@ -280,6 +289,7 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
         screen.threads = args->threads;
         screen.progress = args->progress;
         screen.quiet = args->quiet;
+        screen.report = args->report;
         return run_screen_file(screen, comm);
       }
       return simulate(scenario::load_scenario_file(args->scenario), *args, args->scenario,

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.h"
+#include "commands/report_hook.h"
 #include "smartnano/io/atomic_file.h"
 #include "smartnano/plot/trial_plots.h"
 #include "smartnano/synergy/synergy.h"
@@ -35,6 +36,7 @@ struct SynergyArgs {
   std::string scale = "inhibition";
   std::string summary = "median";
   bool uncertainty = false;
+  bool report = true;
 };
 
 int run_synergy(const SynergyArgs& a) {
@@ -53,6 +55,17 @@ int run_synergy(const SynergyArgs& a) {
   std::vector<synergy::SynergyResult> results;
   for (const auto& m : matrices) results.push_back(synergy::analyse(m, so));  // all before writing
 
+  std::unique_ptr<PendingReport> report;
+  if (a.report) {
+    const std::vector<std::pair<std::string, std::string>> settings = {
+        {"methods", a.methods},
+        {"baseline correction", a.baseline},
+        {"response scale of the input", a.scale},
+        {"summary over replicates", a.summary},
+        {"replicate uncertainty", a.uncertainty ? "yes" : "no"}};
+    report =
+        std::make_unique<PendingReport>(report::synergy_report(a.input, settings, results), a.out);
+  }
   std::filesystem::create_directories(a.out);
   std::string cells = "block,drug1,drug2,conc1,conc2,conc_unit,response,response_sd,corrected";
   for (auto m : so.methods) {
@@ -156,6 +169,7 @@ int run_synergy(const SynergyArgs& a) {
       "Wrote {}/synergy_cells.csv, synergy_matrices.csv, "
       "synergy_summary.json and {} heatmaps\n",
       a.out, results.size() * so.methods.size());
+  if (report) report->commit(false);
   return kExitOk;
 }
 
@@ -180,6 +194,7 @@ void add_synergy_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_flag("--uncertainty", args->uncertainty,
                 "per-cell mean, SD and t 95% interval of the scores over replicates");
+  cmd->add_flag("!--no-report", args->report, kNoReportHelp);
   cmd->callback([&action, args] { action = [args] { return run_synergy(*args); }; });
 }
 

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "commands/commands.h"
+#include "commands/report_hook.h"
 #include "smartnano/core/error.h"
 #include "smartnano/trial/trial.h"
 
@@ -81,7 +82,11 @@ int run_trial_file(const TrialArgs& args) {
   options.threads = args.threads;
   options.progress = args.progress && !args.quiet;
   const trial::TrialResult result = trial::run_trial(t, options);
+  std::unique_ptr<PendingReport> report;
+  if (args.report)
+    report = std::make_unique<PendingReport>(report::trial_report(t, result), args.out);
   trial::write_trial_outputs(t, result, args.out);
+  if (report) report->commit(args.quiet);
   if (args.quiet) {
     return result.failures + (result.selected ? result.selected->failures : 0) > 0
                ? kExitCheckFailed
@@ -143,6 +148,7 @@ void add_trial_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--progress", args->progress, "report patients done on standard error");
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing but errors");
+  cmd->add_flag("!--no-report", args->report, kNoReportHelp);
   cmd->callback([&action, args] { action = [args] { return run_trial_file(*args); }; });
 }
 
