@@ -31,12 +31,30 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
-echo "install-deps: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# npm packages of report/package-lock.json: the HTML reports' plotting library (embedded at
+# build time) and Playwright core for their browser test (docs/report.md). Debian's nodejs and
+# npm only when there is no npm (a NodeSource node bundles its own, which Debian's would
+# conflict with). `npm ci` runs unless node_modules already matches the lock file.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing nodejs npm"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm
+fi
+report_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../report" && pwd)"
+if [ ! -f "$report_dir/node_modules/.package-lock.json" ] ||
+   [ "$report_dir/package-lock.json" -nt "$report_dir/node_modules/.package-lock.json" ]; then
+  echo "install-deps: npm ci in $report_dir"
+  (cd "$report_dir" && npm ci --no-audit --no-fund)
+else
+  echo "install-deps: npm packages of report/ present"
+fi
