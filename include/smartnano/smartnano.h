@@ -22,6 +22,7 @@
 #include "smartnano/nca/nca.h"
 #include "smartnano/plot/trial_plots.h"
 #include "smartnano/population/population.h"
+#include "smartnano/report/report.h"
 #include "smartnano/runner/population_run.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/screening/design_space.h"
