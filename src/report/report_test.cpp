@@ -209,5 +209,36 @@ TEST(Report, WriteIsAtomic) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Report, SimulationReportOfAPopulation) {
+  const auto dir = std::filesystem::temp_directory_path() / "smartnano_report_simulation_test";
+  std::filesystem::remove_all(dir);
+  const std::string file = SMARTNANO_SOURCE_DIR "/tests/cli/cases/population.yaml";
+  const scenario::Scenario s = scenario::load_scenario_file(file);
+  runner::RunOptions options;
+  options.out_dir = dir.string();
+  options.threads = 1;
+  runner::SerialCommunicator comm;
+  const runner::RunOutcome outcome = runner::run_scenario(s, options, comm);
+  const Report r = simulation_report(s, file, outcome, dir.string());
+  EXPECT_EQ(r.plot_count(), 1);  // CP, the model's only output
+  EXPECT_TRUE(r.warnings().empty());
+  const std::string html = r.html();
+  expect_well_formed(html);
+  // The scenario's text, the parameters with units and sources, the run statistics.
+  EXPECT_NE(html.find("variability: {CL: 30 %, V: {omega2: 0.0625}}"), std::string::npos);
+  const auto& cl = s.model->parameters().front();
+  EXPECT_NE(html.find("<td>" + escape_html(cl.source) + "</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>" + escape_html(cl.unit.text) + "</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>CVODES steps</td>"), std::string::npos);
+  // The band's data: 12 subjects, median and 5-95 % at each observation time.
+  const auto specs = nlohmann::json::parse(plot_specs(html));
+  ASSERT_EQ(specs.size(), 1u);
+  const auto& values = specs[0]["spec"]["data"]["values"];
+  ASSERT_EQ(values.size(), 7u);  // 0, 4, ..., 24 h
+  EXPECT_LT(values[3]["p05"].get<double>(), values[3]["median"].get<double>());
+  EXPECT_GT(values[3]["p95"].get<double>(), values[3]["median"].get<double>());
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace smartnano::report

@@ -169,6 +169,82 @@ bool is_tumour_output(const std::string& name) {
   return upper.find("TUM") != std::string::npos;
 }
 
+// Columns of subject_summaries.csv (at most `max_rows` subjects); NaN for NA and failures.
+std::vector<std::vector<double>> read_summary_columns(const std::string& path,
+                                                      const std::vector<std::string>& names,
+                                                      std::size_t max_rows) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    throw std::runtime_error(fmt::format("cannot read {}", path));
+  }
+  const auto header = split_csv_line(line);
+  std::vector<std::size_t> cols;
+  for (const auto& n : names) {
+    const auto it = std::find(header.begin(), header.end(), n);
+    if (it == header.end()) throw std::runtime_error(fmt::format("{} has no column '{}'", path, n));
+    cols.push_back(static_cast<std::size_t>(it - header.begin()));
+  }
+  std::vector<std::vector<double>> out(names.size());
+  for (std::size_t row = 0; row < max_rows && std::getline(in, line);) {
+    if (line.empty()) continue;
+    ++row;
+    const auto cells = split_csv_line(line);
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      double v = NAN;
+      if (cols[k] < cells.size() && !cells[cols[k]].empty() && cells[cols[k]] != "NA") {
+        try {
+          v = std::stod(cells[cols[k]]);
+        } catch (const std::exception&) {
+          v = NAN;
+        }
+      }
+      out[k].push_back(v);
+    }
+  }
+  return out;
+}
+
+std::string summary_unit(const scenario::Scenario& s, const scenario::OutputSummary& summary) {
+  const auto& out = s.model->outputs()[static_cast<std::size_t>(summary.output)];
+  const std::string time = s.model->time_unit().text;
+  switch (summary.statistic) {
+    case scenario::SummaryStatistic::kTmax:
+      return time;
+    case scenario::SummaryStatistic::kAuc:
+      return out.unit.text == "1" ? time : fmt::format("{}*{}", out.unit.text, time);
+    default:
+      return out.unit.text == "1" ? std::string() : out.unit.text;
+  }
+}
+
+// Histograms of the run's per-subject summaries (output: {summaries: ...}), tumour outputs
+// first, at most eight.
+void add_summary_histograms(Report& r, const scenario::Scenario& s, const std::string& path) {
+  std::vector<scenario::OutputSummary> chosen = s.output.summaries;
+  std::stable_partition(chosen.begin(), chosen.end(), [&s](const auto& o) {
+    return is_tumour_output(s.model->outputs()[static_cast<std::size_t>(o.output)].name);
+  });
+  if (chosen.size() > 8) chosen.resize(8);
+  std::vector<std::string> names;
+  for (const auto& o : chosen) names.push_back(o.column);
+  const auto columns = read_summary_columns(path, names, 200000);
+  r.add_heading("Exposure distributions");
+  r.add_paragraph(fmt::format(
+      "From subject_summaries.csv: the distribution over subjects of {} of the scenario's "
+      "per-subject summaries{}.",
+      chosen.size(), chosen.size() < s.output.summaries.size() ? " (tumour outputs first)" : ""));
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const auto& out = s.model->outputs()[static_cast<std::size_t>(chosen[k].output)];
+    plot::PlotOptions po;
+    po.title =
+        fmt::format("{} of {} per subject", scenario::to_string(chosen[k].statistic), out.name);
+    const std::string unit = summary_unit(s, chosen[k]);
+    po.x_label = unit.empty() ? chosen[k].column : fmt::format("{} ({})", chosen[k].column, unit);
+    r.add_plot(histogram_plot({{out.name, columns[k]}}, po));
+  }
+}
+
 }  // namespace
 
 Report simulation_report(const scenario::Scenario& s, const std::string& scenario_file,
@@ -216,6 +292,9 @@ Report simulation_report(const scenario::Scenario& s, const std::string& scenari
     if (std::find(wanted.begin(), wanted.end(), k) == wanted.end()) wanted.push_back(k);
   }
   const std::string results = (std::filesystem::path(out_dir) / "results.csv").string();
+  const std::string summaries = (std::filesystem::path(out_dir) / "subject_summaries.csv").string();
+  const bool with_summaries =
+      !s.output.summaries.empty() && st.subjects > 1 && std::filesystem::exists(summaries);
   if (!s.output.profiles || !std::filesystem::exists(results)) {
     r.add_paragraph(
         "The scenario writes no results.csv (output: {profiles: false}), so there "
@@ -242,7 +321,7 @@ Report simulation_report(const scenario::Scenario& s, const std::string& scenari
       po.log_y = s.output.plot_log_y;
       r.add_plot(band_plot({profiles.bands[k]}, po));
     }
-    if (profiles.subjects_read > 1 && !tumour.empty()) {
+    if (profiles.subjects_read > 1 && !tumour.empty() && !with_summaries) {
       r.add_heading("Tumour exposure");
       r.add_paragraph(
           "Distributions over subjects of the area under the curve (trapezoids over "
@@ -259,6 +338,7 @@ Report simulation_report(const scenario::Scenario& s, const std::string& scenari
       }
     }
   }
+  if (with_summaries) add_summary_histograms(r, s, summaries);
   detail::add_parameter_section(r, s);
   detail::add_scenario_section(r, scenario_file);
   return r;
