@@ -2,6 +2,9 @@
 // specifications inline, a small script that draws each plot with vega-embed.
 #include "smartnano/report/report.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "smartnano/io/atomic_file.h"
