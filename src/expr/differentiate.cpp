@@ -126,6 +126,12 @@ class Differentiator {
         return times_da(binary(Op::kAdd, constant(1.0), square(node)));
       case Function::kTanh:
         return times_da(binary(Op::kSub, constant(1.0), square(node)));
+      case Function::kFloor:
+      case Function::kCeil:
+      case Function::kFactorial:
+        // Piecewise constant (floor, ceil), or defined for the model's whole numbers (factorial):
+        // no slope for the Jacobian.
+        return constant(0.0);
       case Function::kMin:
       case Function::kMax:
         break;  // handled above

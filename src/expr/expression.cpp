@@ -55,6 +55,12 @@ double apply_function(Function f, const std::vector<double>& x) {
       return std::tan(x[0]);
     case Function::kTanh:
       return std::tanh(x[0]);
+    case Function::kFloor:
+      return std::floor(x[0]);
+    case Function::kCeil:
+      return std::ceil(x[0]);
+    case Function::kFactorial:
+      return std::tgamma(x[0] + 1.0);
     case Function::kMin: {
       double result = x[0];
       for (std::size_t i = 1; i < x.size(); ++i) result = std::min(result, x[i]);
@@ -484,6 +490,12 @@ std::string_view function_name(Function f) {
       return "min";
     case Function::kMax:
       return "max";
+    case Function::kFloor:
+      return "floor";
+    case Function::kCeil:
+      return "ceil";
+    case Function::kFactorial:
+      return "factorial";
   }
   return "?";
 }

@@ -33,7 +33,7 @@ struct FunctionInfo {
   int arity;  // -2: two or more (min, max)
 };
 
-constexpr std::array<FunctionInfo, 11> kFunctions = {{
+constexpr std::array<FunctionInfo, 14> kFunctions = {{
     {"exp", Function::kExp, 1},
     {"log", Function::kLog, 1},
     {"log10", Function::kLog10, 1},
@@ -45,6 +45,9 @@ constexpr std::array<FunctionInfo, 11> kFunctions = {{
     {"tanh", Function::kTanh, 1},
     {"min", Function::kMin, -2},
     {"max", Function::kMax, -2},
+    {"floor", Function::kFloor, 1},
+    {"ceil", Function::kCeil, 1},
+    {"factorial", Function::kFactorial, 1},
 }};
 
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }

@@ -39,7 +39,7 @@ namespace {
   X(kLess) X(kLessEqual) X(kGreater) X(kGreaterEqual) X(kEqual) X(kNotEqual)             \
   X(kAnd) X(kOr) X(kNot) X(kSelect)                                                      \
   X(kExp) X(kLog) X(kLog10) X(kSqrt) X(kAbs) X(kSin) X(kCos) X(kTan) X(kTanh)            \
-  X(kMin) X(kMax)
+  X(kMin) X(kMax) X(kFloor) X(kCeil) X(kFactorial)
 // clang-format on
 
 #define SMARTNANO_EXPR_ENUM(op) op,
@@ -85,6 +85,9 @@ SMARTNANO_EXPR_INLINE double compute_as(const Program::Instruction& in, const do
   if constexpr (op == kTanh) return std::tanh(m[in.a]);
   if constexpr (op == kMin) return std::min(m[in.a], m[in.b]);
   if constexpr (op == kMax) return std::max(m[in.a], m[in.b]);
+  if constexpr (op == kFloor) return std::floor(m[in.a]);
+  if constexpr (op == kCeil) return std::ceil(m[in.a]);
+  if constexpr (op == kFactorial) return std::tgamma(m[in.a] + 1.0);
 }
 
 SMARTNANO_EXPR_INLINE double compute(const Program::Instruction& in, const double* m) {
@@ -161,6 +164,12 @@ Opcode opcode_of(Function f) {
       return kMin;
     case Function::kMax:
       return kMax;
+    case Function::kFloor:
+      return kFloor;
+    case Function::kCeil:
+      return kCeil;
+    case Function::kFactorial:
+      return kFactorial;
   }
   return kCopy;
 }

@@ -4,7 +4,8 @@
 // Syntax: numbers (1, 2.5, 1e-3), numbers with a unit in brackets (70[kg], 0.5[1/h]), names
 // ([A-Za-z_][A-Za-z0-9_]*), + - * / ^ (right-associative, binds tighter than unary minus on its
 // left: -x^2 = -(x^2)), parentheses, comparisons < <= > >= == !=, logical && || !, functions
-// exp log log10 sqrt abs sin cos tan tanh min max pow(a, b) and if(condition, then, else).
+// exp log log10 sqrt abs sin cos tan tanh min max floor ceil factorial pow(a, b) and
+// if(condition, then, else).
 // Logical values are 1 and 0.
 #pragma once
 
@@ -40,7 +41,22 @@ enum class Op {
   kCall,  // function applied to args
 };
 
-enum class Function { kExp, kLog, kLog10, kSqrt, kAbs, kSin, kCos, kTan, kTanh, kMin, kMax };
+enum class Function {
+  kExp,
+  kLog,
+  kLog10,
+  kSqrt,
+  kAbs,
+  kSin,
+  kCos,
+  kTan,
+  kTanh,
+  kMin,
+  kMax,
+  kFloor,
+  kCeil,
+  kFactorial,  // x! = Gamma(x + 1)
+};
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
