@@ -36,7 +36,7 @@ class ModelBuilder {
     model_ = m.get();
     for (const auto& layer : layers_) {
       layer.expect_keys({"model", "extends", "description", "time_unit", "parameters", "covariates",
-                         "states", "derived", "odes", "dosing", "outputs", "carrier"});
+                         "states", "derived", "odes", "dosing", "outputs", "carrier", "events"});
     }
     model_->file_ = root_.file();
     model_->name_ = root_["model"].as_string();
@@ -67,6 +67,7 @@ class ModelBuilder {
     read_dosing();
     read_outputs();
     read_carrier_links();
+    read_events();
     compile_programs(*model_);
     return m;
   }
@@ -426,6 +427,38 @@ class ModelBuilder {
     }
     if ((links.encapsulated_state >= 0) != (links.free_state >= 0)) {
       carrier.fail("give both encapsulated_dose_state and free_dose_state, or neither");
+    }
+  }
+
+  void read_events() {
+    units_["t"] = model_->time_unit_;
+    std::set<std::string> names;
+    for (const auto& [name, entry] : entries("events")) {
+      if (!names.insert(name).second) entry.fail(fmt::format("event '{}' is defined twice", name));
+      entry.expect_keys({"trigger", "assign", "fire_at_start", "description"});
+      if (!entry.has("trigger")) entry.fail("an event needs a 'trigger'");
+      if (!entry.has("assign")) entry.fail("an event needs 'assign' (state: new value, ...)");
+      EventSpec e;
+      e.name = name;
+      e.where = entry.where();
+      const Annotated trigger = annotate(parse_expression(entry["trigger"]), entry["trigger"]);
+      if (!trigger.unit.dimensionless()) {
+        entry["trigger"].fail("a trigger is a condition (a comparison or a logical value)");
+      }
+      e.trigger = trigger.node;
+      if (entry.has("fire_at_start")) e.fire_at_start = entry["fire_at_start"].as_bool();
+      std::set<int> assigned;
+      for (const auto& [target, value] : entry["assign"].entries()) {
+        const int i = state_named(YamlInput(YAML::Node(target), value.file(), value.path()));
+        if (!assigned.insert(i).second) {
+          value.fail(fmt::format("'{}' is assigned twice by event '{}'", target, name));
+        }
+        e.assignments.emplace_back(
+            i, annotate_to(value, model_->states_[i].unit,
+                           fmt::format("the value event '{}' gives {}", name, target)));
+      }
+      if (e.assignments.empty()) entry["assign"].fail("an event needs at least one assignment");
+      model_->events_.push_back(std::move(e));
     }
   }
 

@@ -59,6 +59,39 @@ void compile_programs(Model& m) {
   L.outputs = next, next += static_cast<int>(m.outputs_.size());
   L.initial = next, next += n;
   L.dosing = next, next += 4 * static_cast<int>(m.dose_targets_.size());
+  // Events: one root function per comparison in a trigger (its two sides' difference), then
+  // each trigger's value and each assignment's value.
+  std::vector<NodePtr> root_functions;
+  for (const EventSpec& e : m.events_) {
+    const std::size_t before = root_functions.size();
+    std::vector<NodePtr> pending{e.trigger};
+    while (!pending.empty()) {
+      const NodePtr node = pending.back();
+      pending.pop_back();
+      switch (node->op) {
+        case expr::Op::kLess:
+        case expr::Op::kLessEqual:
+        case expr::Op::kGreater:
+        case expr::Op::kGreaterEqual:
+        case expr::Op::kEqual:
+        case expr::Op::kNotEqual:
+          root_functions.push_back(expr::binary(expr::Op::kSub, node->args[0], node->args[1]));
+          break;
+        default:
+          for (const NodePtr& a : node->args) pending.push_back(a);
+      }
+    }
+    // A trigger without a comparison (a logical name, a constant): its value itself.
+    if (root_functions.size() == before) {
+      root_functions.push_back(expr::binary(expr::Op::kSub, e.trigger, expr::constant(0.5)));
+    }
+  }
+  int n_assigned = 0;
+  for (const EventSpec& e : m.events_) n_assigned += static_cast<int>(e.assignments.size());
+  L.roots = next, next += static_cast<int>(root_functions.size());
+  L.root_count = static_cast<int>(root_functions.size());
+  L.triggers = next, next += static_cast<int>(m.events_.size());
+  L.assigned = next, next += n_assigned;
   L.named = next;
 
   std::vector<Assignment> parameters = static_derived;
@@ -84,15 +117,32 @@ void compile_programs(Model& m) {
     dosing.push_back({base + 2, d.rate ? d.rate : unset});
     dosing.push_back({base + 3, d.duration ? d.duration : unset});
   }
+  std::vector<Assignment> roots = dynamic_derived;
+  for (std::size_t k = 0; k < root_functions.size(); ++k) {
+    roots.push_back({L.roots + static_cast<int>(k), root_functions[k]});
+  }
+  std::vector<Assignment> events = dynamic_derived;
+  int assigned = 0;
+  for (std::size_t k = 0; k < m.events_.size(); ++k) {
+    events.push_back({L.triggers + static_cast<int>(k), m.events_[k].trigger});
+    for (const auto& [state, value] : m.events_[k].assignments) {
+      events.push_back({L.assigned + assigned++, value});
+    }
+  }
   Model::Programs& P = m.programs_;
   P.parameters = expr::Program::compile(parameters, slots, L.named);
   P.rhs = expr::Program::compile(rhs, slots, L.named);
   P.jacobian = expr::Program::compile(jacobian, slots, L.named);
   P.outputs = expr::Program::compile(outputs, slots, L.named);
   P.dosing = expr::Program::compile(dosing, slots, L.named);
-  m.memory_size_ = std::max({P.parameters.memory_size(), P.rhs.memory_size(),
-                             P.jacobian.memory_size(), P.outputs.memory_size(),
-                             P.dosing.memory_size(), static_cast<std::size_t>(L.named)});
+  if (!m.events_.empty()) {  // a model without events runs exactly as before they existed
+    P.roots = expr::Program::compile(roots, slots, L.named);
+    P.events = expr::Program::compile(events, slots, L.named);
+  }
+  m.memory_size_ =
+      std::max({P.parameters.memory_size(), P.rhs.memory_size(), P.jacobian.memory_size(),
+                P.outputs.memory_size(), P.dosing.memory_size(), P.roots.memory_size(),
+                P.events.memory_size(), static_cast<std::size_t>(L.named)});
 }
 
 }  // namespace smartnano::model

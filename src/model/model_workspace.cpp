@@ -68,6 +68,21 @@ void ModelWorkspace::outputs(double t, const double* y, double* out) {
               sizeof(double) * model_->outputs().size());
 }
 
+void ModelWorkspace::roots(double t, const double* y, double* g) {
+  load_time_and_state(t, y);
+  model_->programs().roots.run(memory_.data());
+  std::memcpy(g, memory_.data() + model_->layout().roots, sizeof(double) * root_count());
+}
+
+void ModelWorkspace::events(double t, const double* y, std::vector<double>& triggers,
+                            std::vector<double>& assigned) {
+  load_time_and_state(t, y);
+  model_->programs().events.run(memory_.data());
+  const auto& L = model_->layout();
+  triggers.assign(memory_.begin() + L.triggers, memory_.begin() + L.assigned);
+  assigned.assign(memory_.begin() + L.assigned, memory_.begin() + L.named);
+}
+
 ModelWorkspace::DoseAttributes ModelWorkspace::dose_attributes(int state, double t,
                                                                const double* y) {
   DoseAttributes a;

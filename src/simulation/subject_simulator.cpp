@@ -28,6 +28,8 @@ class DosedSystem : public solver::OdeSystem {
   }
   bool has_jacobian() const override { return workspace_.has_jacobian(); }
   void jacobian(double t, const double* y, double* jac) override { workspace_.jacobian(t, y, jac); }
+  int root_count() const override { return workspace_.root_count(); }
+  void roots(double t, const double* y, double* g) override { workspace_.roots(t, y, g); }
 
  private:
   model::ModelWorkspace& workspace_;
@@ -135,6 +137,10 @@ class SubjectSimulator::Run {
           t_ = record.time;
           ws_.initial_state(y_.data());
           reinit_needed_ = true;
+          if (has_events_) {
+            start_events();
+            fire_events();
+          }
         } else if (set_covariates(cov)) {
           reinit_needed_ = true;  // parameters change from the previous record on
         }
@@ -197,11 +203,29 @@ class SubjectSimulator::Run {
   void integrate_to(double t_target, double t_stop) {
     if (t_target <= t_) return;
     if (reinit_needed_) {
+      // A dose, a reset or an event may have made a trigger true.
+      if (has_events_) fire_events();
       integrator_.reinit(t_, y_.data());
       reinit_needed_ = false;
     }
     const double stop = std::min(t_stop, queue_.empty() ? kForever : queue_.top().time);
-    const auto status = integrator_.advance(t_target, std::max(stop, t_target), y_.data());
+    auto status = integrator_.advance(t_target, std::max(stop, t_target), y_.data());
+    while (status == solver::IntegratorStatus::kRootFound) {
+      // A comparison of a trigger changed sign: events whose trigger became true act now, and
+      // the integration restarts from the new state. It restarts also when none fired: a
+      // comparison that stays exactly zero (a state held at a trigger's threshold) would make
+      // CVODES stop with "root found at and very near t"; a restart sets it aside until it
+      // moves (CVODES' own rule at an initial time).
+      t_ = integrator_.current_time();
+      fire_events(/*at_root=*/true);
+      integrator_.reinit(t_, y_.data());
+      reinit_needed_ = false;
+      if (t_ >= t_target) {
+        t_ = t_target;
+        return;
+      }
+      status = integrator_.advance(t_target, std::max(stop, t_target), y_.data());
+    }
     if (status != solver::IntegratorStatus::kSuccess) {
       throw SolveFailed{
           SubjectStatus::kSolverFailure,
@@ -220,6 +244,64 @@ class SubjectSimulator::Run {
       act(event);
     }
     integrate_to(t_target, t_stop);
+  }
+
+  // --- state-triggered events (model `events:`) ---------------------------------------
+  // Triggers as they were before the start: true unless the event may fire at the start.
+  void start_events() {
+    const auto& events = model_.events();
+    trigger_before_.assign(events.size(), 1.0);
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      if (events[k].fire_at_start) trigger_before_[k] = 0.0;
+    }
+  }
+
+  // Fires every event whose trigger went from false to true: all their assignments are computed
+  // from the current state, then made (in model order). Assignments may make further triggers
+  // true; those fire in turn. Returns whether any event fired.
+  // At a root of CVODES the triggers are read just past it (the comparison that crossed may be
+  // exactly zero at the root itself), with every assignment made there too; the assigned values
+  // are those at the root.
+  bool fire_events(bool at_root = false) {
+    const auto& events = model_.events();
+    bool any = false;
+    double t_past = t_;
+    bool past = false;
+    if (at_root) {
+      past_root_.resize(n_);
+      past = integrator_.state_past_root(past_root_.data(), t_past);
+    }
+    std::vector<double> unused;
+    for (int round = 0;; ++round) {
+      ws_.events(t_, y_.data(), triggers_, assigned_);
+      if (past) ws_.events(t_past, past_root_.data(), triggers_, unused);
+      std::vector<std::size_t> firing;
+      for (std::size_t k = 0; k < events.size(); ++k) {
+        if (trigger_before_[k] == 0.0 && triggers_[k] != 0.0) firing.push_back(k);
+      }
+      trigger_before_ = triggers_;
+      if (firing.empty()) return any;
+      if (round >= kMaxEventRounds) {
+        throw SolveFailed{SubjectStatus::kSolverFailure,
+                          fmt::format("events keep triggering each other at t = {} ('{}' after "
+                                      "{} rounds)",
+                                      t_, events[firing.front()].name, kMaxEventRounds)};
+      }
+      std::size_t offset = 0;
+      std::vector<std::size_t> first(events.size());
+      for (std::size_t k = 0; k < events.size(); ++k) {
+        first[k] = offset;
+        offset += events[k].assignments.size();
+      }
+      for (std::size_t k : firing) {
+        for (std::size_t a = 0; a < events[k].assignments.size(); ++a) {
+          y_[events[k].assignments[a].first] = assigned_[first[k] + a];
+          if (past) past_root_[events[k].assignments[a].first] = assigned_[first[k] + a];
+        }
+      }
+      any = true;
+      reinit_needed_ = true;
+    }
   }
 
   // --- events -------------------------------------------------------------------------
@@ -254,6 +336,7 @@ class SubjectSimulator::Run {
 
   void reset() {
     ws_.initial_state(y_.data());
+    if (has_events_) start_events();
     std::fill(input_.begin(), input_.end(), 0.0);
     std::fill(infusions_running_.begin(), infusions_running_.end(), 0);
     queue_ = decltype(queue_)();  // pending additional and lagged doses are cancelled too
@@ -386,6 +469,9 @@ class SubjectSimulator::Run {
   bool reinit_needed_ = true;
   long ss_intervals_ = 0;
   std::vector<double> next_discontinuity_;
+  static constexpr int kMaxEventRounds = 1000;
+  const bool has_events_ = !model_.events().empty();
+  std::vector<double> trigger_before_, triggers_, assigned_, past_root_;
 };
 
 // --- steady state ---------------------------------------------------------------------------

@@ -24,8 +24,10 @@ struct OdeIntegrator::Sundials {
   SUNMatrix matrix = nullptr;
   SUNLinearSolver linear_solver = nullptr;
   void* cvode = nullptr;
+  N_Vector past_root = nullptr;  // work vector of state_past_root()
 
   ~Sundials() {
+    if (past_root != nullptr) N_VDestroy(past_root);
     if (cvode != nullptr) CVodeFree(&cvode);
     if (linear_solver != nullptr) SUNLinSolFree(linear_solver);
     if (matrix != nullptr) SUNMatDestroy(matrix);
@@ -65,6 +67,17 @@ struct Trampolines {
       return 0;
     } catch (const std::exception& e) {
       self->last_error_ = fmt::format("Jacobian failed at t = {}: {}", t, e.what());
+      return -1;
+    }
+  }
+
+  static int roots(realtype t, N_Vector y, realtype* g, void* user_data) {
+    auto* self = static_cast<OdeIntegrator*>(user_data);
+    try {
+      self->system_.roots(t, N_VGetArrayPointer(y), g);
+      return 0;
+    } catch (const std::exception& e) {
+      self->last_error_ = fmt::format("event root functions failed at t = {}: {}", t, e.what());
       return -1;
     }
   }
@@ -178,6 +191,9 @@ OdeIntegrator::OdeIntegrator(OdeSystem& system, const IntegratorOptions& options
   check(CVodeSetMaxNumSteps(s.cvode, options.max_steps), "CVodeSetMaxNumSteps");
   check(CVodeSetMaxOrd(s.cvode, options.max_order), "CVodeSetMaxOrd");
   if (options.max_step > 0) check(CVodeSetMaxStep(s.cvode, options.max_step), "CVodeSetMaxStep");
+  if (system.root_count() > 0) {
+    check(CVodeRootInit(s.cvode, system.root_count(), Trampolines::roots), "CVodeRootInit");
+  }
 }
 
 OdeIntegrator::~OdeIntegrator() = default;
@@ -232,6 +248,8 @@ IntegratorStatus OdeIntegrator::advance(double t_out, double t_stop, double* y) 
     case CV_TSTOP_RETURN:
       t_ = t_out;
       return IntegratorStatus::kSuccess;
+    case CV_ROOT_RETURN:
+      return IntegratorStatus::kRootFound;
     case CV_TOO_MUCH_WORK:
       return IntegratorStatus::kTooMuchWork;
     case CV_TOO_MUCH_ACC:
@@ -252,6 +270,21 @@ IntegratorStatus OdeIntegrator::advance(double t_out, double t_stop, double* y) 
   }
 }
 
+bool OdeIntegrator::state_past_root(double* y, double& t) {
+  auto& s = *sundials_;
+  if (s.past_root == nullptr) s.past_root = N_VClone(s.y);
+  double t_step = t_, h = 0.0;
+  CVodeGetCurrentTime(s.cvode, &t_step);
+  CVodeGetLastStep(s.cvode, &h);
+  const double tolerance =
+      (std::abs(t_step) + std::abs(h)) * std::numeric_limits<double>::epsilon() * 100;
+  t = std::min(t_ + 2 * tolerance, t_step);
+  if (!(t > t_)) return false;
+  if (CVodeGetDky(s.cvode, t, 0, s.past_root) != CV_SUCCESS) return false;
+  std::memcpy(y, N_VGetArrayPointer(s.past_root), sizeof(double) * system_.size());
+  return true;
+}
+
 IntegratorStats OdeIntegrator::stats() const {
   IntegratorStats total = finished_;
   if (started_ && count_current_segment_) total += segment_stats(sundials_->cvode);
@@ -267,6 +300,8 @@ std::string to_string(IntegratorStatus status) {
   switch (status) {
     case IntegratorStatus::kSuccess:
       return "success";
+    case IntegratorStatus::kRootFound:
+      return "stopped at a root";
     case IntegratorStatus::kTooMuchWork:
       return "too much work (max_steps reached)";
     case IntegratorStatus::kTooMuchAccuracy:

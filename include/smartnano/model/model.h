@@ -76,6 +76,19 @@ struct OutputSpec {
   SourceLocation where;
 };
 
+// A state-triggered event (`events:` in the model file): when `trigger` goes from false to true
+// during integration, every assignment's value is computed from the state at that moment, then
+// all are made at once. CVODES locates the moment by root finding on the differences of the
+// trigger's comparisons (`a < b` -> a - b), so it is found to the solver's precision, not to a
+// step. A trigger already true at the start fires there only when `fire_at_start`.
+struct EventSpec {
+  std::string name;
+  expr::NodePtr trigger;  // logical (1 or 0), of states, parameters, derived quantities and t
+  bool fire_at_start = false;
+  std::vector<std::pair<int, expr::NodePtr>> assignments;  // state -> new value in its unit
+  SourceLocation where;
+};
+
 // How a carrier design (scenario `carrier:` section) acts on this model: each PK factor of the
 // design multiplies the linked parameters; the encapsulated fraction of a dose goes to
 // `encapsulated_state`, the rest to `free_state` (docs/models/carrier_design.md).
@@ -115,6 +128,10 @@ class Model {
   const std::vector<DoseTargetSpec>& dose_targets() const { return dose_targets_; }
   int default_dose_state() const { return default_dose_state_; }
   const CarrierLinks& carrier_links() const { return carrier_links_; }
+  // State-triggered events, in file order (the order in which simultaneous events assign).
+  const std::vector<EventSpec>& events() const { return events_; }
+  // Root functions that locate the events' trigger changes (one per comparison in a trigger).
+  int root_count() const { return layout_.root_count; }
 
   int parameter_index(std::string_view name) const;  // -1 if none
   int covariate_index(std::string_view name) const;
@@ -133,12 +150,15 @@ class Model {
     expr::Program jacobian;    // state-dependent derived, then Jacobian entries
     expr::Program outputs;     // state-dependent derived, then outputs
     expr::Program dosing;      // state-dependent derived, then dose attributes
+    expr::Program roots;       // state-dependent derived, then event root functions
+    expr::Program events;      // state-dependent derived, then triggers and assigned values
   };
   struct Layout {
     int time = 0;
     int states = 0, parameters = 0, covariates = 0, derived = 0;
     int derivatives = 0, jacobian = 0, outputs = 0, initial = 0, dosing = 0;
-    int named = 0;  // number of named slots
+    int roots = 0, root_count = 0, triggers = 0, assigned = 0;  // events (after `dosing`)
+    int named = 0;                                              // number of named slots
   };
   const Programs& programs() const { return programs_; }
   const Layout& layout() const { return layout_; }
@@ -161,6 +181,7 @@ class Model {
   std::vector<OutputSpec> outputs_;
   int default_dose_state_ = 0;
   CarrierLinks carrier_links_;
+  std::vector<EventSpec> events_;
   std::vector<std::pair<int, int>> jacobian_pattern_;
   Programs programs_;
   Layout layout_;

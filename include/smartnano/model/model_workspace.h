@@ -32,6 +32,14 @@ class ModelWorkspace : public solver::OdeSystem {
   bool has_jacobian() const override { return true; }
   void jacobian(double t, const double* y, double* jac) override;
 
+  // Event root functions (Model::root_count() values): one changes sign where a trigger may.
+  int root_count() const override { return model_->root_count(); }
+  void roots(double t, const double* y, double* g) override;
+  // Every event's trigger (1 true, 0 false) and the values its assignments would give now,
+  // all events' assignments in order (Model::events()).
+  void events(double t, const double* y, std::vector<double>& triggers,
+              std::vector<double>& assigned);
+
   // Outputs in their declared units, one per model output.
   void outputs(double t, const double* y, double* out);
 

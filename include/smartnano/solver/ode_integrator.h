@@ -24,6 +24,9 @@ class OdeSystem {
   virtual bool has_jacobian() const { return false; }
   // df/dy into a zeroed dense column-major n x n array (jac[i + j * n] = dfi/dyj).
   virtual void jacobian(double /*t*/, const double* /*y*/, double* /*jac*/) {}
+  // Root functions g(t, y): advance() stops where one changes sign (CVODES root finding).
+  virtual int root_count() const { return 0; }
+  virtual void roots(double /*t*/, const double* /*y*/, double* /*g*/) {}
 };
 
 enum class JacobianMode {
@@ -63,6 +66,7 @@ struct IntegratorStats {
 
 enum class IntegratorStatus {
   kSuccess,
+  kRootFound,           // stopped before t_out where a root function changed sign
   kTooMuchWork,         // max_steps reached before t_out
   kTooMuchAccuracy,     // tolerances too tight for machine precision
   kErrorTestFailure,    // repeated error-test failures (often a singularity)
@@ -84,9 +88,17 @@ class OdeIntegrator {
   void reinit(double t0, const double* y0);
 
   // Integrates from the current time to t_out without stepping past t_stop (>= t_out; the next
-  // discontinuity), writing y(t_out). On failure returns the status, leaves y at the last time
+  // discontinuity), writing y(t_out). When the system has root functions and one changes sign
+  // first, stops there with kRootFound: y and current_time() are at the root, and the next
+  // advance() continues from it. On failure returns the status, leaves y at the last time
   // reached and describes the problem in last_error().
   IntegratorStatus advance(double t_out, double t_stop, double* y);
+
+  // After kRootFound: the state a little past the root (by twice CVODES' root-location
+  // tolerance, within the step just taken), interpolated, and its time. Where a root function is
+  // exactly zero at the root, this is the state that shows which side it crossed to. False when
+  // the step ends at the root.
+  bool state_past_root(double* y, double& t);
 
   double current_time() const { return t_; }
   const std::string& last_error() const { return last_error_; }
