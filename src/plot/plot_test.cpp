@@ -839,5 +839,42 @@ TEST(ProfilePlot, OneLinePerSeriesWithGapsAndLogScale) {
   EXPECT_EQ(count_class(profile_svg({{"x", {0}, {-1}}}, options), "no-data"), 1);
 }
 
+TEST(BandPlot, BandsSplitAtGapsAndMedianLines) {
+  const std::vector<BandSeries> series{
+      {"PLD + nivolumab", {0, 1, 2, 3}, {1, 2, 3, 4}, {0.5, 1, NAN, 3}, {1.5, 3, 4, 5}},
+      {"nivolumab", {0, 1, 2}, {1, 1.1, 1.2}, {0.9, 1, 1.1}, {1.1, 1.2, 1.3}}};
+  BandOptions options;
+  options.x_label = "Weeks";
+  options.y_label = "CD8_FOLD";
+  const std::string svg = band_svg(series, options);
+  expect_good_svg(svg);
+  // The NaN lower edge of the first group splits its band in two polygons.
+  EXPECT_EQ(count_class(svg, "band"), 3);
+  EXPECT_EQ(titles_of(svg, "band-line"),
+            (std::vector<std::string>{"PLD + nivolumab", "nivolumab"}));
+  EXPECT_EQ(count_class(svg, "legend"), 1);
+  EXPECT_NE(svg.find("10th-90th percentile"), std::string::npos);
+  options.log_y = true;
+  expect_good_svg(band_svg(series, options));
+  EXPECT_EQ(count_class(band_svg({{"x", {0}, {NAN}, {NAN}, {NAN}}}, options), "no-data"), 1);
+}
+
+TEST(ProportionPlot, ClustersSeriesWhiskersAndCounts) {
+  const std::vector<ProportionBar> bars{{"R848 NP + nivolumab", "cold", 0.25, 0.15, 0.37, 15, 60},
+                                        {"R848 NP + nivolumab", "hot", 0.5, 0.3, 0.7, 10, 20},
+                                        {"nivolumab", "cold", 0.0, 0.0, 0.06, 0, 60},
+                                        {"nivolumab", "hot", NAN, NAN, NAN, 0, 0}};
+  ProportionOptions options;
+  options.y_label = "Objective response rate (%)";
+  const std::string svg = proportion_svg(bars, options);
+  expect_good_svg(svg);
+  EXPECT_EQ(count_class(svg, "proportion-bar"), 3);  // the NaN bar is missing
+  EXPECT_EQ(count_class(svg, "legend"), 1);
+  EXPECT_EQ(texts_of(svg, "cluster-label"),
+            (std::vector<std::string>{"R848 NP + nivolumab", "nivolumab"}));
+  EXPECT_NE(svg.find(">15/60<"), std::string::npos);
+  EXPECT_EQ(count_class(proportion_svg({}, options), "no-data"), 1);
+}
+
 }  // namespace
 }  // namespace smartnano::plot

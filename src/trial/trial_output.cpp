@@ -1,5 +1,6 @@
 // The files a trial run writes (docs/trials.md, "Outputs"): tables, a JSON summary and the SVG
 // pictures of the first replicate. All are built in memory and renamed into place together.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -153,6 +154,98 @@ ordered_json performance_json(const BiomarkerPerformance& b) {
 }
 
 // The files of one trial run (tables, JSON, pictures), named relative to the output folder.
+// A percentile of sorted values by linear interpolation (R's type 7); NaN when empty.
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  const double h = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+// Median and 10th-90th percentiles over an arm's patients of each trajectory output and time.
+struct TrajectoryStats {
+  std::vector<double> median, p10, p90;  // [time]
+  std::vector<int> patients;             // with a value at that time
+};
+
+std::vector<std::vector<TrajectoryStats>> trajectory_stats(
+    const TrialSpec& spec, const std::vector<const PatientOutcome*>& first) {
+  const std::size_t n_t = trajectory_times(spec.trajectories).size();
+  const std::size_t n_o = spec.trajectories.outputs.size();
+  std::vector<std::vector<TrajectoryStats>> stats(spec.arms.size(),
+                                                  std::vector<TrajectoryStats>(n_o));
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    for (std::size_t j = 0; j < n_o; ++j) {
+      TrajectoryStats& st = stats[a][j];
+      for (std::size_t k = 0; k < n_t; ++k) {
+        std::vector<double> v;
+        for (const PatientOutcome* p : first) {
+          if (p->arm != static_cast<int>(a) || !p->failure.empty()) continue;
+          if (p->trajectory.size() != n_t * n_o) continue;
+          const double x = p->trajectory[k * n_o + j];
+          if (std::isfinite(x)) v.push_back(x);
+        }
+        std::sort(v.begin(), v.end());
+        st.median.push_back(percentile(v, 0.5));
+        st.p10.push_back(percentile(v, 0.1));
+        st.p90.push_back(percentile(v, 0.9));
+        st.patients.push_back(static_cast<int>(v.size()));
+      }
+    }
+  }
+  return stats;
+}
+
+// A subgroup's label: the output's value at randomisation.
+std::string subgroup_label(const Trial& trial, double value) {
+  for (const auto& [v, name] : trial.spec.subgroup_labels) {
+    if (std::abs(v - value) <= 1e-9 * std::max(1.0, std::abs(v))) return name;
+  }
+  const auto& o =
+      trial.scenario.model->outputs()[static_cast<std::size_t>(trial.spec.subgroup_output)];
+  return fmt::format("{} = {:.4g}", o.name, value);
+}
+
+// Responder fractions of the first replicate per arm, and per arm and subgroup.
+struct ResponderRow {
+  std::string arm, subgroup;  // subgroup "" for all patients of the arm
+  ResponseSummary response;
+};
+
+std::vector<ResponderRow> responder_rows(const Trial& trial,
+                                         const std::vector<const PatientOutcome*>& first) {
+  const TrialSpec& spec = trial.spec;
+  std::vector<ResponderRow> rows;
+  std::vector<double> groups;
+  if (spec.subgroup_output >= 0) {
+    for (const PatientOutcome* p : first) {
+      if (!p->failure.empty() || !std::isfinite(p->subgroup)) continue;
+      if (std::find(groups.begin(), groups.end(), p->subgroup) == groups.end()) {
+        groups.push_back(p->subgroup);
+      }
+    }
+    std::sort(groups.begin(), groups.end());
+  }
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    auto add = [&](const std::string& label, auto keep) {
+      std::vector<Response> best;
+      for (const PatientOutcome* p : first) {
+        if (p->arm == static_cast<int>(a) && p->failure.empty() && keep(*p)) {
+          best.push_back(p->endpoints.best.response);
+        }
+      }
+      if (best.empty()) return;
+      rows.push_back({spec.arms[a].name, label, summarize_responses(best)});
+    };
+    add("", [](const PatientOutcome&) { return true; });
+    for (const double g : groups) {
+      add(subgroup_label(trial, g), [g](const PatientOutcome& p) { return p.subgroup == g; });
+    }
+  }
+  return rows;
+}
+
 ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
                              const std::string& prefix, std::map<std::string, std::string>& files) {
   const TrialSpec& spec = trial.spec;
@@ -325,6 +418,48 @@ ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
           {"threshold", number(result.selection_threshold)},
           {"chosen_by", spec.selection_rule->youden ? "youden" : "given"}};
     }
+    {
+      ordered_json responders = ordered_json::array();
+      for (const ResponderRow& r : responder_rows(trial, first)) {
+        responders.push_back(
+            {{"arm", r.arm},
+             {"subgroup", r.subgroup.empty() ? ordered_json() : ordered_json(r.subgroup)},
+             {"patients", r.response.patients},
+             {"responders", r.response.complete + r.response.partial},
+             {"objective_response_rate", interval(r.response.objective_response_rate)},
+             {"disease_control_rate", interval(r.response.disease_control_rate)}});
+      }
+      j["responders"] = responders;
+    }
+    if (!spec.trajectories.outputs.empty()) {
+      const auto stats = trajectory_stats(spec, first);
+      ordered_json tr;
+      tr["times_days"] = trajectory_times(spec.trajectories);
+      ordered_json per_arm = ordered_json::array();
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+        ordered_json arm;
+        arm["arm"] = spec.arms[a].name;
+        for (std::size_t o = 0; o < spec.trajectories.outputs.size(); ++o) {
+          const auto& out = trial.scenario.model
+                                ->outputs()[static_cast<std::size_t>(spec.trajectories.outputs[o])];
+          ordered_json med = ordered_json::array(), lo = ordered_json::array(),
+                       hi = ordered_json::array();
+          for (std::size_t k = 0; k < stats[a][o].median.size(); ++k) {
+            med.push_back(number(stats[a][o].median[k]));
+            lo.push_back(number(stats[a][o].p10[k]));
+            hi.push_back(number(stats[a][o].p90[k]));
+          }
+          arm[out.name] = {{"unit", out.unit.text},
+                           {"median", med},
+                           {"p10", lo},
+                           {"p90", hi},
+                           {"patients", stats[a][o].patients}};
+        }
+        per_arm.push_back(arm);
+      }
+      tr["arms"] = per_arm;
+      j["trajectories"] = tr;
+    }
     j["failures"] = result.failures;
     j["wall_seconds"] = result.wall_seconds;
     summary = j;
@@ -400,6 +535,74 @@ ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
     plot::SwimmerOptions swimmer;
     swimmer.title = "Time on study";
     files[prefix + "swimmer.svg"] = plot::swimmer_svg(lanes, swimmer);
+  }
+  // Responder fractions (responders.svg, trial_responders.csv).
+  {
+    const std::vector<ResponderRow> rows = responder_rows(trial, first);
+    std::ostringstream csv;
+    csv << "arm,subgroup,patients,responders,orr,orr_lower,orr_upper,dcr,dcr_lower,dcr_upper\n";
+    std::vector<plot::ProportionBar> bars;
+    const bool by_group = spec.subgroup_output >= 0;
+    for (const ResponderRow& r : rows) {
+      const auto& orr = r.response.objective_response_rate;
+      const auto& dcr = r.response.disease_control_rate;
+      const int k = r.response.complete + r.response.partial;
+      csv << quoted(r.arm) << ',' << quoted(r.subgroup) << ',' << r.response.patients << ',' << k
+          << ',' << cell(orr.estimate) << ',' << cell(orr.lower) << ',' << cell(orr.upper) << ','
+          << cell(dcr.estimate) << ',' << cell(dcr.lower) << ',' << cell(dcr.upper) << '\n';
+      bars.push_back({r.arm, by_group ? (r.subgroup.empty() ? "all patients" : r.subgroup) : "",
+                      orr.estimate, orr.lower, orr.upper, k, r.response.patients});
+    }
+    files[prefix + "trial_responders.csv"] = csv.str();
+    plot::ProportionOptions po;
+    po.title = "Objective response (RECIST 1.1) with 95 % exact CIs";
+    po.y_label = "Objective response rate (%)";
+    files[prefix + "responders.svg"] = plot::proportion_svg(bars, po);
+  }
+  // Trajectories (trial_trajectories.csv, trajectory_<OUTPUT>.svg).
+  if (!spec.trajectories.outputs.empty()) {
+    const std::vector<double> times = trajectory_times(spec.trajectories);
+    const std::size_t n_o = spec.trajectories.outputs.size();
+    const auto& outputs = trial.scenario.model->outputs();
+    std::ostringstream csv;
+    csv << "arm,patient,ID,time_days";
+    for (const int o : spec.trajectories.outputs) {
+      csv << ',' << quoted(outputs[static_cast<std::size_t>(o)].name);
+    }
+    csv << '\n';
+    for (const PatientOutcome* p : first) {
+      if (!p->failure.empty() || p->trajectory.size() != times.size() * n_o) continue;
+      for (std::size_t k = 0; k < times.size(); ++k) {
+        if (!std::isfinite(p->trajectory[k * n_o])) break;
+        csv << quoted(spec.arms[static_cast<std::size_t>(p->arm)].name) << ',' << p->patient << ','
+            << cell(p->id) << ',' << cell(times[k]);
+        for (std::size_t j = 0; j < n_o; ++j) csv << ',' << cell(p->trajectory[k * n_o + j]);
+        csv << '\n';
+      }
+    }
+    files[prefix + "trial_trajectories.csv"] = csv.str();
+    const auto stats = trajectory_stats(spec, first);
+    for (std::size_t j = 0; j < n_o; ++j) {
+      const auto& out = outputs[static_cast<std::size_t>(spec.trajectories.outputs[j])];
+      std::vector<plot::BandSeries> series;
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+        plot::BandSeries b;
+        b.label = spec.arms[a].name;
+        for (std::size_t k = 0; k < times.size(); ++k) b.time.push_back(times[k] / 7.0);
+        b.middle = stats[a][j].median;
+        b.lower = stats[a][j].p10;
+        b.upper = stats[a][j].p90;
+        series.push_back(std::move(b));
+      }
+      plot::BandOptions bo;
+      bo.title = fmt::format("{}: median and 10th-90th percentile of patients on study",
+                             out.description.empty() ? out.name : out.description);
+      bo.x_label = "Weeks from randomisation";
+      bo.y_label = out.unit.text.empty() || out.unit.text == "1"
+                       ? out.name
+                       : fmt::format("{} ({})", out.name, out.unit.text);
+      files[prefix + "trajectory_" + out.name + ".svg"] = plot::band_svg(series, bo);
+    }
   }
   if (!result.biomarker_performance.empty()) {
     std::vector<plot::RocCurvePlot> curves;

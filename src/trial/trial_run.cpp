@@ -163,6 +163,19 @@ class PatientRun {
           it == grid.begin() ? 0 : static_cast<std::size_t>(it - grid.begin()) - 1;
       out.tumour_exposure = result.outputs[row * n_out + spec_.exposure_output];
     }
+    if (spec_.subgroup_output >= 0) out.subgroup = value_at(spec_.subgroup_output, 0.0);
+    if (!spec_.trajectories.outputs.empty()) {
+      const std::vector<double> times = trajectory_times(spec_.trajectories);
+      const std::size_t n_traj = spec_.trajectories.outputs.size();
+      out.trajectory.assign(times.size() * n_traj, std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t k = 0; k < times.size(); ++k) {
+        // Only while on study and inside the simulated course.
+        if (times[k] > on_study + kEps || times[k] > grid.back() + kEps) break;
+        for (std::size_t j = 0; j < n_traj; ++j) {
+          out.trajectory[k * n_traj + j] = value_at(spec_.trajectories.outputs[j], times[k]);
+        }
+      }
+    }
     if (spec_.endpoints.cardiac >= 0) {
       const auto it = std::upper_bound(grid.begin(), grid.end(), on_study + kEps);
       const std::size_t row =
@@ -228,6 +241,11 @@ class PatientRun {
     for (long k = 0; k * step <= end + kEps; ++k) grid.push_back(static_cast<double>(k) * step);
     for (const double v : visits_) {
       if (v <= end + kEps) grid.push_back(v);
+    }
+    if (!spec_.trajectories.outputs.empty()) {
+      for (const double v : trajectory_times(spec_.trajectories)) {
+        if (v <= end + kEps) grid.push_back(v);
+      }
     }
     grid.push_back(end);
     std::sort(grid.begin(), grid.end());
@@ -656,6 +674,15 @@ survival::SurvivalSummary km_summary(const std::vector<TimeToEvent>& outcomes) {
 }
 
 }  // namespace
+
+std::vector<double> trajectory_times(const TrajectorySpec& spec) {
+  std::vector<double> times;
+  if (!(spec.every_days > 0)) return times;
+  for (long k = 0; static_cast<double>(k) * spec.every_days <= spec.until_days + 1e-9; ++k) {
+    times.push_back(static_cast<double>(k) * spec.every_days);
+  }
+  return times;
+}
 
 std::string to_string(StopReason reason) {
   switch (reason) {

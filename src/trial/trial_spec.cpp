@@ -410,10 +410,12 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
   if (root.has("dosing")) {
     root["dosing"].fail("a trial's arms give the dosing (trial.arms[].dosing); remove it here");
   }
-  at.expect_keys({"seed", "patients_per_arm", "arms", "eligibility", "visits", "recist", "toxicity",
-                  "endpoints", "follow_up", "accrual", "dropout", "replicates", "analysis",
-                  "sample_size", "max_screened_per_enrolled", "biomarkers", "selection",
-                  "enrichment", "exposure"});
+  at.expect_keys(
+      {"seed",       "patients_per_arm", "arms",       "eligibility", "visits",
+       "recist",     "toxicity",         "endpoints",  "follow_up",   "accrual",
+       "dropout",    "replicates",       "analysis",   "sample_size", "max_screened_per_enrolled",
+       "biomarkers", "selection",        "enrichment", "exposure",    "trajectories",
+       "subgroups"});
   TrialSpec& spec = trial.spec;
   spec.seed =
       at.has("seed") ? static_cast<std::uint64_t>(at["seed"].as_integer()) : s.population->seed;
@@ -557,6 +559,44 @@ Trial load_trial_text(const std::string& yaml, const std::string& file) {
   }
   if (at.has("biomarkers")) read_biomarkers(at["biomarkers"], yaml, file, s, spec);
   if (at.has("exposure")) spec.exposure_output = output_named(at["exposure"], m, nullptr, "");
+  if (at.has("trajectories")) {
+    const YamlInput tr = at["trajectories"];
+    tr.expect_keys({"outputs", "every", "until"});
+    for (const auto& item : tr["outputs"].items()) {
+      spec.trajectories.outputs.push_back(output_named(item, m, nullptr, ""));
+    }
+    if (spec.trajectories.outputs.empty()) tr["outputs"].fail("name at least one output");
+    if (tr.has("every")) spec.trajectories.every_days = days(tr["every"], "every");
+    if (tr.has("until")) spec.trajectories.until_days = days(tr["until"], "until");
+    if (!(spec.trajectories.every_days > 0)) tr["every"].fail("must be > 0");
+    if (!(spec.trajectories.until_days >= 0)) tr["until"].fail("must be >= 0");
+    if (spec.trajectories.until_days / spec.trajectories.every_days > 10000) {
+      tr.fail("more than 10000 trajectory times per patient: sample less often");
+    }
+  }
+  if (at.has("subgroups")) {
+    // `subgroups: OUTPUT` or `subgroups: {output: OUTPUT, labels: {VALUE: NAME, ...}}`.
+    const YamlInput sg = at["subgroups"];
+    if (sg.is_map()) {
+      sg.expect_keys({"output", "labels"});
+      spec.subgroup_output = output_named(sg["output"], m, nullptr, "");
+      if (sg.has("labels")) {
+        for (const auto& [value, name] : sg["labels"].entries()) {
+          double v = 0.0;
+          try {
+            std::size_t used = 0;
+            v = std::stod(value, &used);
+            if (used != value.size()) throw std::invalid_argument(value);
+          } catch (const std::exception&) {
+            name.fail(fmt::format("'{}' is not a number (an output value)", value));
+          }
+          spec.subgroup_labels.emplace_back(v, name.as_string());
+        }
+      }
+    } else {
+      spec.subgroup_output = output_named(sg, m, nullptr, "");
+    }
+  }
   if (at.has("selection")) {
     const YamlInput sel = at["selection"];
     sel.expect_keys({"biomarker", "min", "max", "threshold"});

@@ -277,4 +277,48 @@ struct ProfileOptions : PlotOptions {
 std::string profile_svg(const std::vector<ProfileSeries>& series,
                         const ProfileOptions& options = {});
 
+// ---------------------------------------------------------------------------------------------
+// Band plot (a population's time course: median and a percentile band per group)
+
+// One group's summary over time: `middle` (e.g. the median) and the band [lower, upper] (e.g. the
+// 10th and 90th percentiles) at each time; NaN leaves a gap.
+struct BandSeries {
+  std::string label{};
+  std::vector<double> time{}, middle{}, lower{}, upper{};
+};
+
+struct BandOptions : PlotOptions {
+  bool log_y = false;  // a log10 y axis (non-positive values are left out)
+  std::string band_label = "10th-90th percentile";  // said in the legend
+  std::string validate() const;
+};
+
+// One translucent band (class "band") and one median line (class "band-line", its label as
+// <title>) per group in Okabe-Ito colours, a legend of the groups and the band's meaning below
+// the plot. No finite point gives the "No data" picture.
+std::string band_svg(const std::vector<BandSeries>& series, const BandOptions& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// Proportion plot (responder fractions with confidence intervals)
+
+// One bar: a proportion in [0, 1] with its confidence interval, in a cluster (e.g. the arm) and
+// coloured by its series (e.g. the subgroup; one series when empty).
+struct ProportionBar {
+  std::string cluster{};
+  std::string series{};
+  double estimate = 0.0, lower = 0.0, upper = 0.0;
+  int successes = 0, total = 0;  // written above the bar as "k/n"
+};
+
+struct ProportionOptions : PlotOptions {
+  std::string validate() const;
+};
+
+// Clusters left to right in order of first appearance, bars of a cluster side by side coloured
+// by series (legend when there are two or more series), whiskers for the intervals (class
+// "ci"), "k/n" above each bar. Bars are class "proportion-bar" with a <title>. Proportions
+// outside [0, 1] or NaN are drawn as missing bars. No bar gives the "No data" picture.
+std::string proportion_svg(const std::vector<ProportionBar>& bars,
+                           const ProportionOptions& options = {});
+
 }  // namespace smartnano::plot

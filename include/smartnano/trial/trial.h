@@ -120,6 +120,15 @@ struct BiomarkerSelection {
   bool below = false;
 };
 
+// Model outputs followed over time in every patient, for trajectory pictures and tables.
+struct TrajectorySpec {
+  std::vector<int> outputs;   // model output indices
+  double every_days = 7.0;    // sampling interval from randomisation
+  double until_days = 364.0;  // last time (and at most each patient's time on study)
+};
+// The times (days) of a trajectory: 0, every, 2 every, ... <= until.
+std::vector<double> trajectory_times(const TrajectorySpec& spec);
+
 struct TrialSpec {
   std::uint64_t seed = 0;
   std::vector<ArmSpec> arms;
@@ -144,6 +153,11 @@ struct TrialSpec {
   // Run the same trial in all-comers and in biomarker-selected patients (docs/trials.md).
   bool enrichment = false;
   int exposure_output = -1;  // therapeutic tumour exposure, read at the end of study
+  TrajectorySpec trajectories;
+  // Responder fractions by subgroup: the patients are grouped by this output's value at
+  // randomisation (e.g. a hot/cold immune phenotype); -1 for none.
+  int subgroup_output = -1;
+  std::vector<std::pair<double, std::string>> subgroup_labels;  // value -> name (optional)
 };
 
 struct Trial {
@@ -201,6 +215,10 @@ struct PatientOutcome {
   TimeToEvent overall_survival;
   std::vector<double> biomarkers;  // TrialSpec::biomarkers, measured before treatment
   double tumour_exposure = std::numeric_limits<double>::quiet_NaN();
+  // TrialSpec::trajectories: value of output j at time k at [k * outputs + j]; NaN after the
+  // patient's time on study.
+  std::vector<double> trajectory;
+  double subgroup = std::numeric_limits<double>::quiet_NaN();  // TrialSpec::subgroup_output
   std::string failure;  // solver failure; the patient is then left out of the analyses
 };
 
