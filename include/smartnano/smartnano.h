@@ -24,6 +24,8 @@
 #include "smartnano/population/population.h"
 #include "smartnano/report/report.h"
 #include "smartnano/runner/population_run.h"
+#include "smartnano/sbml/sbml_import.h"
+#include "smartnano/sbml/sbml_suite.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/screening/design_space.h"
 #include "smartnano/screening/optimise.h"

@@ -16,6 +16,7 @@
 #include "scenario/triggers_section.h"
 #include "smartnano/carrier/carrier_design.h"
 #include "smartnano/events/dataset.h"
+#include "smartnano/sbml/sbml_import.h"
 #include "smartnano/simulation/dataset_binding.h"
 
 namespace smartnano::scenario {
@@ -47,7 +48,7 @@ std::string resolve(const std::string& path, const std::string& scenario_file) {
   const fs::path base = fs::path(scenario_file).parent_path();
   const fs::path candidate = base / path;
   return fs::exists(candidate) || path.find('/') != std::string::npos || path.ends_with(".yaml") ||
-                 path.ends_with(".csv")
+                 path.ends_with(".csv") || sbml::is_sbml_path(path)
              ? candidate.string()
              : path;
 }
@@ -493,7 +494,10 @@ Scenario load_scenario_text(const std::string& yaml, const std::string& file) {
   s.name = root.has("scenario") ? root["scenario"].as_string() : fs::path(file).stem().string();
   if (root.has("description")) s.description = root["description"].as_string();
   try {
-    s.model = model::load_model(resolve(root["model"].as_string(), file));
+    // A path to an SBML file (.xml) is imported (docs/sbml.md); anything else is a model file
+    // or a built-in model's name.
+    const std::string model = resolve(root["model"].as_string(), file);
+    s.model = sbml::is_sbml_path(model) ? sbml::load_sbml_model(model) : model::load_model(model);
   } catch (const InputError& e) {
     if (!e.where().file.empty()) throw;
     throw InputError(root["model"].where(), e.message());
