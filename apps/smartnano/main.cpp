@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add_run_command(app, action, command_line, *comm);
   add_simulate_command(app, action, command_line, *comm);
   add_validate_command(app, action);
+  add_sbml_commands(app, action);
   add_models_command(app, action);
   add_nca_command(app, action);
   add_survival_command(app, action);

@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 #include <sbml/SBMLTypes.h>
-#include <sbml/extension/SBasePlugin.h>
 #include <nlohmann/json.hpp>
 
 LIBSBML_CPP_NAMESPACE_USE
@@ -709,7 +708,12 @@ std::vector<std::string> document_errors(::SBMLDocument& doc, const std::string&
     for (unsigned i = 0; i < doc.getNumErrors(); ++i) {
       const ::SBMLError* e = doc.getError(i);
       if (e->getSeverity() < ::LIBSBML_SEV_ERROR) continue;
-      std::string message = e->getMessage();
+      // One line per error: libSBML's message, its reference and details joined.
+      std::string message;
+      for (char c : e->getMessage()) {
+        if (c == '\n' || c == '\r') c = ' ';
+        if (!(c == ' ' && !message.empty() && message.back() == ' ')) message += c;
+      }
       while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
         message.pop_back();
       }
@@ -749,13 +753,17 @@ SbmlImport import_document(::SBMLDocument& doc, const std::string& file,
     throw UnsupportedSbml({file, 0, 0, ""},
                           {fmt::format("SBML Level {} (Levels 2 and 3 are read)", doc.getLevel())});
   }
+  // An SBML Level 3 package is declared by its namespace on the document (libSBML also enables
+  // plugins of its own, such as layout for Level 2 annotations: those are not the model's).
   std::vector<std::string> packages;
-  for (unsigned i = 0; i < doc.getNumPlugins(); ++i) {
-    const ::SBasePlugin* p = doc.getPlugin(i);
-    // libSBML enables its own l3v2extendedmath for every L3V2 document: core mathematics.
-    if (p != nullptr && doc.isPackageEnabled(p->getPackageName()) &&
-        p->getPackageName() != "l3v2extendedmath") {
-      packages.push_back(fmt::format("the SBML Level 3 package '{}'", p->getPackageName()));
+  if (const ::XMLNamespaces* ns = doc.getNamespaces(); ns != nullptr) {
+    for (int i = 0; i < ns->getLength(); ++i) {
+      const std::string uri = ns->getURI(i);
+      if (uri.rfind("http://www.sbml.org/sbml/level3/", 0) == 0 &&
+          uri.find("/core") == std::string::npos) {
+        packages.push_back(fmt::format("the SBML Level 3 package '{}'",
+                                       ns->getPrefix(i).empty() ? uri : ns->getPrefix(i)));
+      }
     }
   }
   if (!packages.empty()) throw UnsupportedSbml({file, 0, 0, ""}, packages);

@@ -240,7 +240,7 @@ TEST(SbmlImport, LibsbmlErrorsAreReportedWithTheirLine) {
   } catch (const InputError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("libSBML reports"), std::string::npos) << what;
-    EXPECT_NE(what.find("broken.xml:6: "), std::string::npos) << what;
+    EXPECT_NE(what.find("broken.xml:7: "), std::string::npos) << what;
   }
   EXPECT_THROW(import_sbml_text("<sbml><model", "truncated.xml"), InputError);
 }

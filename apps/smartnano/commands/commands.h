@@ -28,6 +28,8 @@ void add_run_command(CLI::App& app, Action& action, const std::string& command_l
 void add_simulate_command(CLI::App& app, Action& action, const std::string& command_line,
                           runner::Communicator& comm);
 void add_validate_command(CLI::App& app, Action& action);
+// `import sbml`, and `validate sbml` under the validate command (call after it).
+void add_sbml_commands(CLI::App& app, Action& action);
 void add_models_command(CLI::App& app, Action& action);
 void add_nca_command(CLI::App& app, Action& action);
 void add_survival_command(CLI::App& app, Action& action);
