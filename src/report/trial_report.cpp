@@ -1,6 +1,7 @@
 // The report of a virtual trial (`smartnano trial`, `smartnano run` on a trial scenario): the
 // first replicate's pictures, as trial_output.cpp draws them in SVG, plus exposure
 // distributions, biomarker ROC curves and the enrichment comparison.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -145,6 +146,43 @@ void add_trial_plots(Report& r, const trial::Trial& t, const trial::TrialResult&
       series.change_pct.push_back(100.0 * v.change_from_baseline);
     }
     spiders.push_back(std::move(series));
+  }
+  // Followed outputs (trajectories:): per arm the median and 5-95 % band over the patients
+  // still on study at each time.
+  const auto& traj = spec.trajectories;
+  const std::vector<double> times =
+      traj.outputs.empty() ? std::vector<double>() : trial::trajectory_times(traj);
+  const std::size_t n_out = traj.outputs.size();
+  for (std::size_t j = 0; j < n_out; ++j) {
+    const auto& out = t.scenario.model->outputs()[static_cast<std::size_t>(traj.outputs[j])];
+    std::vector<BandSeries> bands;
+    for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+      BandSeries b;
+      b.label = spec.arms[a].name;
+      for (std::size_t k = 0; k < times.size(); ++k) {
+        std::vector<double> values;
+        for (const auto& p : result.patients) {
+          if (p.replicate != 0 || p.arm != static_cast<int>(a) || !p.failure.empty()) continue;
+          const std::size_t at = k * n_out + j;
+          if (at < p.trajectory.size() && std::isfinite(p.trajectory[at])) {
+            values.push_back(p.trajectory[at]);
+          }
+        }
+        b.subjects = std::max(b.subjects, values.size());
+        if (values.empty()) continue;
+        std::sort(values.begin(), values.end());
+        b.time.push_back(times[k]);
+        b.median.push_back(detail::quantile(values, 0.5));
+        b.p05.push_back(detail::quantile(values, 0.05));
+        b.p95.push_back(detail::quantile(values, 0.95));
+      }
+      bands.push_back(std::move(b));
+    }
+    plot::ProfileOptions po;
+    po.title = fmt::format("{} over time{}", out.name, suffix);
+    po.x_label = "days from randomisation";
+    po.y_label = out.unit.text == "1" ? out.name : fmt::format("{} ({})", out.name, out.unit.text);
+    r.add_plot(band_plot(bands, po));
   }
   plot::KaplanMeierOptions km;
   km.title = "Progression-free survival" + suffix;
