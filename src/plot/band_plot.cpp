@@ -63,8 +63,10 @@ std::string band_svg(const std::vector<BandSeries>& series, const BandOptions& o
   frame.bottom = height - 50.0 - legend_h;
   if (frame.bottom - frame.top < 40.0) frame.bottom = frame.top + 40.0;
   const double py = (y1 - y0) * 0.05;
+  // Counts and fractions never get a negative axis from the padding alone.
+  const double y_lo = !options.log_y && y0 >= 0.0 ? std::max(0.0, y0 - py) : y0 - py;
   const detail::Ticks xt = detail::nice_ticks(x0, x1, 6);
-  const detail::Ticks yt = detail::nice_ticks(y0 - py, y1 + py, 6);
+  const detail::Ticks yt = detail::nice_ticks(y_lo, y1 + py, 6);
   const LinearScale x{xt.lo, xt.hi, frame.left, frame.right};
   const LinearScale y{yt.lo, yt.hi, frame.bottom, frame.top};
   const std::string y_label =

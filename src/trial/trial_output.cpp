@@ -595,8 +595,7 @@ ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
         series.push_back(std::move(b));
       }
       plot::BandOptions bo;
-      bo.title = fmt::format("{}: median and 10th-90th percentile of patients on study",
-                             out.description.empty() ? out.name : out.description);
+      bo.title = fmt::format("{} by arm: median and 10th-90th percentile", out.name);
       bo.x_label = "Weeks from randomisation";
       bo.y_label = out.unit.text.empty() || out.unit.text == "1"
                        ? out.name
