@@ -112,24 +112,10 @@ std::string band_svg(const std::vector<BandSeries>& series, const BandOptions& o
   svg.begin_group("band-lines");
   for (std::size_t g = 0; g < series.size(); ++g) {
     const BandSeries& s = series[g];
-    PathData line;
-    bool open = false, any = false;
-    const std::size_t n = std::min(s.time.size(), s.middle.size());
-    for (std::size_t k = 0; k < n; ++k) {
-      const double v = y_of(s.middle[k]);
-      if (!std::isfinite(s.time[k]) || !std::isfinite(v)) {
-        open = false;
-        continue;
-      }
-      if (open) {
-        line.line_to(x(s.time[k]), y(v));
-      } else {
-        line.move_to(x(s.time[k]), y(v));
-        open = true;
-      }
-      any = true;
-    }
-    if (!any) continue;
+    std::vector<double> v(s.middle.size());
+    std::transform(s.middle.begin(), s.middle.end(), v.begin(), y_of);
+    const PathData line = detail::line_with_gaps(s.time, v, x, y);
+    if (line.empty()) continue;
     svg.path(line,
              Style{.cls = "band-line", .stroke = detail::group_colour(g), .stroke_width = 2.0},
              s.label);

@@ -374,4 +374,24 @@ void check_options(std::string_view function, const std::string& problems) {
   if (!problems.empty()) throw std::invalid_argument(fmt::format("{}: {}", function, problems));
 }
 
+PathData line_with_gaps(const std::vector<double>& time, const std::vector<double>& value,
+                        const LinearScale& x, const LinearScale& y) {
+  PathData line;
+  bool open = false;
+  const std::size_t n = std::min(time.size(), value.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!std::isfinite(time[k]) || !std::isfinite(value[k])) {
+      open = false;  // a gap
+      continue;
+    }
+    if (open) {
+      line.line_to(x(time[k]), y(value[k]));
+    } else {
+      line.move_to(x(time[k]), y(value[k]));
+      open = true;
+    }
+  }
+  return line;
+}
+
 }  // namespace smartnano::plot::detail

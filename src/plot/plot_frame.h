@@ -98,6 +98,12 @@ void draw_y_axis(SvgWriter& svg, const Frame& frame, const LinearScale& y, const
 void draw_reference_line(SvgWriter& svg, const Frame& frame, const LinearScale& y, double value,
                          const std::string& cls, const std::string& label);
 
+// The path through the points (x(time[k]), y(value[k])) of the finite pairs, broken into a new
+// sub-path wherever a time or value is not finite (values already on the plotted scale: pass
+// log10 values for a log axis). Empty when no pair is finite.
+PathData line_with_gaps(const std::vector<double>& time, const std::vector<double>& value,
+                        const LinearScale& x, const LinearScale& y);
+
 // A complete picture holding the title and a centred "No data" (class "no-data").
 std::string no_data_svg(const PlotOptions& options, std::string_view root_class);
 

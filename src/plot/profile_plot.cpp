@@ -68,24 +68,10 @@ std::string profile_svg(const std::vector<ProfileSeries>& series, const ProfileO
   svg.begin_group("profile-lines");
   for (std::size_t g = 0; g < series.size(); ++g) {
     const ProfileSeries& s = series[g];
-    PathData line;
-    bool open = false, any = false;
-    const std::size_t n = std::min(s.time.size(), s.value.size());
-    for (std::size_t k = 0; k < n; ++k) {
-      const double v = y_of(s.value[k]);
-      if (!std::isfinite(s.time[k]) || !std::isfinite(v)) {
-        open = false;  // a gap
-        continue;
-      }
-      if (open) {
-        line.line_to(x(s.time[k]), y(v));
-      } else {
-        line.move_to(x(s.time[k]), y(v));
-        open = true;
-      }
-      any = true;
-    }
-    if (!any) continue;
+    std::vector<double> v(s.value.size());
+    std::transform(s.value.begin(), s.value.end(), v.begin(), y_of);
+    const PathData line = detail::line_with_gaps(s.time, v, x, y);
+    if (line.empty()) continue;
     svg.path(line,
              Style{.cls = "profile-line", .stroke = detail::group_colour(g), .stroke_width = 1.6},
              s.label);

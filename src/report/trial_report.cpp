@@ -232,21 +232,7 @@ void add_biomarkers(Report& r, const trial::Trial& t, const trial::TrialResult& 
          fmt::format("{} ({}-{})", num(b.auc, 3), num(b.auc_lower, 3), num(b.auc_upper, 3)),
          num(b.youden_threshold), num(b.sensitivity, 3), num(b.specificity, 3), num(b.ppv, 3),
          num(b.npv, 3), num(b.spearman_exposure, 3), b.note});
-    plot::RocCurvePlot c;
-    c.label = b.name;
-    c.fpr = b.roc_fpr;
-    c.tpr = b.roc_tpr;
-    c.auc = b.auc;
-    c.auc_lower = b.auc_lower;
-    c.auc_upper = b.auc_upper;
-    if (std::isfinite(b.youden_threshold)) {
-      c.marked_fpr = 1.0 - b.specificity;
-      c.marked_tpr = b.sensitivity;
-      c.marked_label =
-          fmt::format("Youden threshold {:.4g}: sensitivity {:.2f}, specificity {:.2f}",
-                      b.youden_threshold, b.sensitivity, b.specificity);
-    }
-    curves.push_back(std::move(c));
+    curves.push_back(trial::biomarker_roc_curve(b));
   }
   r.add_table(std::move(table));
   plot::RocOptions roc;

@@ -605,23 +605,7 @@ ordered_json add_trial_files(const Trial& trial, const TrialResult& result,
   }
   if (!result.biomarker_performance.empty()) {
     std::vector<plot::RocCurvePlot> curves;
-    for (const auto& b : result.biomarker_performance) {
-      plot::RocCurvePlot c;
-      c.label = b.name;
-      c.fpr = b.roc_fpr;
-      c.tpr = b.roc_tpr;
-      c.auc = b.auc;
-      c.auc_lower = b.auc_lower;
-      c.auc_upper = b.auc_upper;
-      if (std::isfinite(b.youden_threshold)) {
-        c.marked_fpr = 1.0 - b.specificity;
-        c.marked_tpr = b.sensitivity;
-        c.marked_label =
-            fmt::format("Youden threshold {:.4g}: sensitivity {:.2f}, specificity {:.2f}",
-                        b.youden_threshold, b.sensitivity, b.specificity);
-      }
-      curves.push_back(std::move(c));
-    }
+    for (const auto& b : result.biomarker_performance) curves.push_back(biomarker_roc_curve(b));
     plot::RocOptions roc;
     roc.title = fmt::format("Biomarkers for objective response ({})", spec.arms[0].name);
     files[prefix + "roc.svg"] = plot::roc_svg(curves, roc);
@@ -658,6 +642,23 @@ std::string enrichment_table(const Trial& trial, const TrialResult& all,
 }
 
 }  // namespace
+
+plot::RocCurvePlot biomarker_roc_curve(const BiomarkerPerformance& b) {
+  plot::RocCurvePlot c;
+  c.label = b.name;
+  c.fpr = b.roc_fpr;
+  c.tpr = b.roc_tpr;
+  c.auc = b.auc;
+  c.auc_lower = b.auc_lower;
+  c.auc_upper = b.auc_upper;
+  if (std::isfinite(b.youden_threshold)) {
+    c.marked_fpr = 1.0 - b.specificity;
+    c.marked_tpr = b.sensitivity;
+    c.marked_label = fmt::format("Youden threshold {:.4g}: sensitivity {:.2f}, specificity {:.2f}",
+                                 b.youden_threshold, b.sensitivity, b.specificity);
+  }
+  return c;
+}
 
 void write_trial_outputs(const Trial& trial, const TrialResult& result,
                          const std::string& directory) {

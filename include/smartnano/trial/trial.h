@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "smartnano/events/regimen.h"
+#include "smartnano/plot/trial_plots.h"
 #include "smartnano/scenario/scenario.h"
 #include "smartnano/survival/survival.h"
 #include "smartnano/trial/biomarker.h"
@@ -302,6 +303,10 @@ ReplicateSummary summarize_replicate(const Trial& trial,
 // waterfall.svg, spider.svg, swimmer.svg) into `directory`, each atomically.
 void write_trial_outputs(const Trial& trial, const TrialResult& result,
                          const std::string& directory);
+
+// A biomarker's ROC curve for the pictures (trial roc.svg, the HTML report), its Youden point
+// marked when there is one.
+plot::RocCurvePlot biomarker_roc_curve(const BiomarkerPerformance& biomarker);
 
 // CTCAE v5.0 grade of "neutrophil count decreased" for a count in 10^9/L.
 int neutropenia_grade(double neutrophils_per_nL);
