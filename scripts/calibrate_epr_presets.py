@@ -6,6 +6,8 @@ PEG liposomes in patients, tumour uptake at 72 h in %ID/kg, mean and SD, and tum
 finds the median and sdlog of the log-normal permeability multiplier (scaling PSV_TUM of
 liposomal_doxorubicin_human) for which a virtual population with that type's tumour volumes
 (log-normal with the published mean and SD) reproduces the published mean and SD of uptake.
+Uptake is the carrier-bound tumour %ID/kg (PIDG_TUMOUR_CAR): the 111In-DTPA label stays in the
+liposomes, as in the single-patient calibration (scripts/calibrate_liposomal_doxorubicin.py).
 Uses only the Python 3 standard library and `smartnano simulate`.
 
   python3 scripts/calibrate_epr_presets.py [--smartnano PATH] [--patients N] [calibrate|check]
@@ -53,7 +55,7 @@ dosing:
 observe: {{times: [72 h]}}
 output:
   profiles: false
-  summaries: {{PIDG_TUMOUR: [final]}}
+  summaries: {{PIDG_TUMOUR_CAR: [final]}}
 """
 
 
@@ -64,7 +66,7 @@ def uptake(smartnano, kind, patients, tumour, workdir):
     out = os.path.join(workdir, kind)
     subprocess.run([smartnano, "simulate", path, "-o", out, "-q"], check=True)
     with open(os.path.join(out, "subject_summaries.csv")) as f:
-        values = [1000.0 * float(r["PIDG_TUMOUR_final"]) for r in csv.DictReader(f)]
+        values = [1000.0 * float(r["PIDG_TUMOUR_CAR_final"]) for r in csv.DictReader(f)]
     mean = sum(values) / len(values)
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
     return mean, sd

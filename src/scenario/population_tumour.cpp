@@ -198,16 +198,17 @@ population::EtaCorrelation read_tumour_correlation(const std::string& key, const
 // Tumour types: the permeability multiplier's log-normal median and sdlog for which tumours of
 // that type (volumes log-normal with the published mean and SD) reproduce the published mean and
 // SD of PEG-liposome uptake at 72 h in patients (Harrington et al. 2001 Clin Cancer Res 7:243,
-// Abstract; scripts/calibrate_epr_presets.py, liposomal_doxorubicin_human, 1000 patients).
+// Abstract: 111In-DTPA in the liposomes, so the carrier-bound tumour %ID/kg, PIDG_TUMOUR_CAR;
+// scripts/calibrate_epr_presets.py, liposomal_doxorubicin_human, 1000 patients).
 struct TumourTypePreset {
   const char* name;
   double median, sdlog;
 };
 const std::vector<TumourTypePreset>& tumour_type_presets() {
   static const std::vector<TumourTypePreset> presets = {
-      {"head_and_neck", 1.492, 0.4764},  // 33.0 +/- 15.8 %ID/kg, 36.2 +/- 18.0 mL
-      {"lung", 0.8779, 0.3234},          // 18.3 +/- 5.7 %ID/kg, 114.5 +/- 42.0 mL
-      {"breast", 0.2304, 0.5009},        // 5.3 +/- 2.6 %ID/kg, 234.7 +/- 101.4 mL
+      {"head_and_neck", 1.877, 0.4785},  // 33.0 +/- 15.8 %ID/kg, 36.2 +/- 18.0 mL
+      {"lung", 1.11, 0.3255},            // 18.3 +/- 5.7 %ID/kg, 114.5 +/- 42.0 mL
+      {"breast", 0.2926, 0.4998},        // 5.3 +/- 2.6 %ID/kg, 234.7 +/- 101.4 mL
   };
   return presets;
 }
